@@ -1,0 +1,31 @@
+"""`crossagent pipeline`: run the main job end to end."""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+
+from crossagent.pipeline import PRESETS, PipelineConfig, run_pipeline
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("pipeline", help="run every stage of the method into one folder")
+    parser.add_argument("--preset", choices=PRESETS, default="tiny", help="model and data scale")
+    parser.add_argument("--output-dir", type=pathlib.Path, default=None, help="default outputs/pipeline-PRESET")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--restart", action="store_true", help="rerun stages that already finished")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = PipelineConfig(
+        preset=args.preset,
+        output_dir=args.output_dir or pathlib.Path(f"outputs/pipeline-{args.preset}"),
+        seed=args.seed,
+        restart=args.restart,
+    )
+    state = run_pipeline(config)
+    print(f"pipeline finished: {config.output_dir / 'pipeline.json'}")
+    for name, record in state["stages"].items():
+        print(f"  {name:14s} {record['seconds']:8.1f} s")
+    return 0

@@ -1,0 +1,1 @@
+"""The Env protocol and its backends (minesim, minerl, crafter), plus vectorised envs."""

@@ -1,0 +1,1 @@
+"""The batched agent-environment loop shared by evaluation, data building and RL."""

@@ -1,0 +1,1 @@
+"""The 800+ task suite, success predicates, splits and the scripted expert."""

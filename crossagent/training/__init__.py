@@ -1,0 +1,1 @@
+"""Trainer classes (TRL subclasses) that the thin scripts in trainers/ launch."""
