@@ -94,5 +94,7 @@ def test_interactable_blocks():
 def test_unknown_block_suggests_names():
     with pytest.raises(ValueError, match=r"unknown block 'oak_logg'.*'oak_log'"):
         break_ticks("oak_logg", None)
+    with pytest.raises(ValueError, match=r"unknown held item 'iron_pickax'.*'iron_pickaxe'"):
+        break_ticks("stone", "iron_pickax")
     with pytest.raises(ValueError, match="unknown block"):
         block_drops("stnoe", None, random.Random(0))
