@@ -50,12 +50,14 @@ def _rate_bars(axes: plt.Axes, blocks: dict[str, dict[str, Any]], labels: list[s
         lower.append(0.0 if empty else 100 * (block["rate"] - block["ci_low"]))
         upper.append(0.0 if empty else 100 * (block["ci_high"] - block["rate"]))
     positions = range(len(rates))
-    axes.bar(positions, rates, yerr=[lower, upper], capsize=4, color="#4c72b0")
-    for position, block in zip(positions, blocks.values()):
-        text = "n=0" if block["rate"] is None else f"{100 * block['rate']:.1f}%\nn={block['n']}"
-        axes.text(position, 2, text, ha="center", va="bottom", fontsize=8, color="black")
+    axes.bar(positions, rates, yerr=[lower, upper], capsize=4, color="#8fb0dc", ecolor="#222222")
+    for position, rate, up, block in zip(positions, rates, upper, blocks.values()):
+        # above the upper whisker, so the label never collides with the interval
+        text = "n=0" if block["rate"] is None else f"{rate:.1f}%\nn={block['n']}"
+        axes.text(position, rate + up + 2, text, ha="center", va="bottom", fontsize=8)
     axes.set_xticks(list(positions), labels, rotation=20, ha="right")
-    axes.set_ylim(0, 105)
+    axes.set_ylim(0, 118)
+    axes.set_yticks(range(0, 101, 20))
     axes.set_ylabel("success rate (%)")
 
 

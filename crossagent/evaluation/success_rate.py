@@ -64,13 +64,10 @@ def rate_block(successes: int, n: int, confidence: float = 0.95) -> dict[str, An
 
 
 def ordered_categories(present: Iterable[str], requested: Sequence[str] | None = None) -> list[str]:
-    """Requested categories in their order (else the paper's present ones), then the rest sorted."""
-    present = set(present)
-    if requested is None:
-        head = [category for category in PAPER_CATEGORIES if category in present]
-    else:
-        head = list(dict.fromkeys(requested))
-    return head + sorted(present - set(head))
+    """Requested categories in their order, then the other present ones: paper order, then sorted."""
+    head = list(dict.fromkeys(requested or ()))
+    rest = set(present) - set(head)
+    return head + [c for c in PAPER_CATEGORIES if c in rest] + sorted(rest - set(PAPER_CATEGORIES))
 
 
 def _mean(values: list[int]) -> float | None:
