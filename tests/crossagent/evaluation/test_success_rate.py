@@ -3,8 +3,11 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crossagent.evaluation.success_rate import compute_success_rate, episode_columns, wilson_interval
+from modeling_crossagent.action_spaces import ACTION_SPACES
 
 Z = 1.959963984540054  # standard normal 0.975 quantile
 Z2 = Z * Z  # 3.841458820694124
@@ -182,3 +185,37 @@ def test_bad_records_name_the_field_and_index(records, change, message):
 def test_not_a_record_is_rejected():
     with pytest.raises(ValueError, match="record 0: expected an EpisodeResult or a mapping"):
         compute_success_rate([("mine_block:oak_log", True)])
+
+
+@st.composite
+def episode_sets(draw):
+    tasks = draw(st.lists(st.tuples(st.sampled_from(["mine_block", "craft_item", "odd_category"]), st.booleans()), max_size=6))  # fmt: skip
+    rows = []
+    for number, (category, train) in enumerate(tasks):
+        for episode in range(draw(st.integers(1, 4))):
+            rows.append(
+                dict(task_id=f"{category}:{number}", category=category, split="train" if train else "test",
+                     episode=episode, seed=episode, success=draw(st.booleans()), steps=draw(st.integers(0, 200)),
+                     generated_tokens=draw(st.integers(0, 500)),
+                     calls_per_space=draw(st.dictionaries(st.sampled_from(ACTION_SPACES), st.integers(0, 5))))
+            )  # fmt: skip
+    return draw(st.permutations(rows))
+
+
+@settings(max_examples=60, deadline=None)
+@given(episode_sets())
+def test_groups_partition_the_episodes(rows):
+    m = compute_success_rate(rows)
+    overall = m["asr"]["overall"]
+    for breakdown in ("per_split", "per_category"):
+        blocks = m["asr"][breakdown].values()
+        assert sum(b["n"] for b in blocks) == overall["n"] == len(rows)
+        assert sum(b["successes"] for b in blocks) == overall["successes"]
+    for block in [overall, *m["asr"]["per_split"].values(), *m["finished_tasks"]["per_category"].values()]:
+        if block["n"]:
+            assert 0 <= block["ci_low"] <= block["rate"] <= block["ci_high"] <= 1
+    # a task is finished iff it has a success, so finished-task rate >= 0 and <= 1, and 0 only if ASR is 0
+    assert (m["finished_tasks"]["overall"]["successes"] == 0) == (overall["successes"] == 0)
+    assert compute_success_rate(list(reversed(rows))) == m  # order does not matter
+    shares = [s for s in m["action_space_usage"]["overall"]["shares"].values() if s is not None]
+    assert not shares or abs(sum(shares) - 1) < 1e-9
