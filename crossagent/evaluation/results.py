@@ -13,6 +13,7 @@ task, so a file from another suite, agent or K is refused instead of being mixed
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -103,11 +104,33 @@ class ResultsStore:
         self.fingerprint = suite_fingerprint(self.task_ids, agent_name, episodes_per_task)
         self._results: list[EpisodeResult] = []
         self._done: set[tuple[str, int]] = set()
-        if self.path.exists() and self.path.stat().st_size > 0:
-            self._load_existing()
-        else:
-            atomic_write_text(self.path, json.dumps(self._header()) + "\n")
-        self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 -- held until close()
+        self._lock = self._acquire_lock()
+        try:
+            if self.path.exists() and self.path.stat().st_size > 0:
+                self._load_existing()
+            else:
+                atomic_write_text(self.path, json.dumps(self._header()) + "\n")
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 -- held until close()
+        except BaseException:
+            self._lock.close()
+            raise
+
+    def _acquire_lock(self):
+        """One writer per results file: a second run appending to it would count episodes twice.
+
+        The lock lives on a sidecar file because repairing the results file replaces its inode;
+        the OS releases it when the process dies, so a killed run never blocks its resume.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(self.path.with_name(self.path.name + ".lock"), "w")  # noqa: SIM115 -- held until close()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise RuntimeError(
+                f"{self.path}: another process is writing this results file; wait for it or use another path"
+            ) from None
+        return lock
 
     def _header(self) -> dict[str, Any]:
         return {
@@ -181,6 +204,8 @@ class ResultsStore:
     def close(self) -> None:
         if not self._handle.closed:
             self._handle.close()
+        if not self._lock.closed:
+            self._lock.close()  # releases the flock
 
     def __enter__(self) -> ResultsStore:
         return self

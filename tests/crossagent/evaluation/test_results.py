@@ -140,3 +140,14 @@ def test_not_a_results_file(tmp_path):
         ResultsStore(path, TASKS, "random", K)
     with pytest.raises(ValueError, match="episodes_per_task must be >= 1"):
         ResultsStore(tmp_path / "x.jsonl", TASKS, "random", 0)
+
+
+def test_second_writer_is_refused_until_the_first_closes(tmp_path, make_episode):
+    path = tmp_path / "r.jsonl"
+    first = ResultsStore(path, TASKS, "random", K)
+    with pytest.raises(RuntimeError, match="another process is writing"):
+        ResultsStore(path, TASKS, "random", K)
+    first.append(make_episode(TASKS[0], 0))
+    first.close()
+    with ResultsStore(path, TASKS, "random", K) as second:
+        assert len(second) == 1
