@@ -176,6 +176,15 @@ class ResultsStore:
         """
         task_ids = self.task_ids if task_ids is None else list(task_ids)
         episodes = self.episodes_per_task if episodes_per_task is None else episodes_per_task
+        foreign = [task_id for task_id in task_ids if task_id not in self._task_set]
+        if foreign:
+            raise ValueError(
+                f"{self.path}: pending() got {len(foreign)} tasks outside this run's suite, e.g. {foreign[:3]}"
+            )
+        if not 0 <= episodes <= self.episodes_per_task:
+            raise ValueError(
+                f"{self.path}: pending() got {episodes} episodes per task; this run has {self.episodes_per_task}"
+            )
         return [
             (task_id, episode)
             for task_id in dict.fromkeys(task_ids)

@@ -119,6 +119,12 @@ def test_append_refuses_double_counting_and_foreign_episodes(tmp_path, make_epis
             store.append(make_episode(TASKS[1], 3))
         assert store.pending() == [(TASKS[0], 1), (TASKS[1], 0), (TASKS[1], 1)]
         assert store.pending([TASKS[1]], 1) == [(TASKS[1], 0)]  # a filtered subset
+        with pytest.raises(
+            ValueError, match=r"1 tasks outside this run's suite, e.g. \['kill_entity:zombie'\]"
+        ):
+            store.pending([TASKS[3]], 1)
+        with pytest.raises(ValueError, match=r"3 episodes per task; this run has 2"):
+            store.pending(TASKS[:2], 3)
 
 
 def test_corrupt_middle_line_is_an_error_not_a_silent_skip(tmp_path, make_episode):
