@@ -1,0 +1,269 @@
+"""Evaluation reports: `eval_info.json` (LeRobot's shape), plots, the paper's table, `model-index`.
+
+`eval_info.json` follows LeRobot's multi-task eval output: `per_episode` (one entry per episode),
+`per_task` (task_group, task_id, metrics lists, pc_success), `per_group` (task categories, each with
+pc_success / n_episodes / avg rewards) and `overall`; we add `per_split` (in-domain vs
+out-of-domain, same block shape) and `metrics` (the full `compute_success_rate` output). The
+episode reward is 1 on the task's success event, so sum_reward = max_reward = success. Percentages
+of empty groups are null (LeRobot writes NaN, which is not valid JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crossagent.evaluation import plots
+from crossagent.evaluation.files import atomic_write_text
+from crossagent.evaluation.records import SPLITS, EpisodeResult, validate_records
+from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
+from modeling_crossagent.action_spaces import ACTION_SPACES
+
+REPORT_FILES = {
+    "eval_info": "eval_info.json",
+    "success_per_category": "success_per_category.png",
+    "id_vs_ood": "id_vs_ood.png",
+    "action_space_usage": "action_space_usage.png",
+    "table": "results_table.md",
+    "model_index": "model_index.yaml",
+}
+"""What `write_report` writes into its output folder."""
+
+
+def _pc(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def _pc_interval(block: Mapping[str, Any]) -> list[float] | None:
+    return None if block["rate"] is None else [100 * block["ci_low"], 100 * block["ci_high"]]
+
+
+def _aggregate(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """A LeRobot aggregate block (pc_success, n_episodes, avg rewards, ...) from one group's metrics."""
+    asr, finished = metrics["asr"]["overall"], metrics["finished_tasks"]["overall"]
+    return {
+        "avg_sum_reward": asr["rate"],
+        "avg_max_reward": asr["rate"],
+        "pc_success": _pc(asr["rate"]),
+        "pc_success_ci95": _pc_interval(asr),
+        "n_episodes": asr["n"],
+        "n_success": asr["successes"],
+        "n_tasks": finished["n"],
+        "n_finished_tasks": finished["successes"],
+        "pc_finished_tasks": _pc(finished["rate"]),
+        "avg_steps": metrics["steps"]["mean"],
+        "avg_generated_tokens": metrics["generated_tokens"]["mean"],
+        "avg_invalid_actions": metrics["invalid_actions"]["mean"],
+        "action_space_usage": metrics["action_space_usage"]["overall"]["shares"],
+    }
+
+
+def build_eval_info(
+    records: Iterable[EpisodeResult | Mapping[str, Any]],
+    agent_name: str,
+    eval_s: float | None = None,
+    categories: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The `eval_info.json` content for one agent's records (see the module docstring)."""
+    results = validate_records(records)
+    metrics = compute_success_rate(results, categories=categories)
+    by_task: dict[str, list[EpisodeResult]] = defaultdict(list)
+    by_category: dict[str, list[EpisodeResult]] = defaultdict(list)
+    by_split: dict[str, list[EpisodeResult]] = {group: [] for group in SPLITS.values()}
+    for result in results:
+        by_task[result.task_id].append(result)
+        by_category[result.category].append(result)
+        by_split[result.group].append(result)
+
+    per_episode = [
+        {
+            "episode_ix": index,
+            "task_group": r.category,
+            "sum_reward": float(r.success),
+            "max_reward": float(r.success),
+            **r.to_dict(),
+        }
+        for index, r in enumerate(results)
+    ]
+    per_task = []
+    for task_id, episodes in by_task.items():
+        episodes = sorted(episodes, key=lambda r: r.episode)
+        block = rate_block(sum(r.success for r in episodes), len(episodes))
+        per_task.append(
+            {
+                "task_group": episodes[0].category,
+                "task_id": task_id,
+                "split": episodes[0].split,
+                "metrics": {
+                    "sum_rewards": [float(r.success) for r in episodes],
+                    "max_rewards": [float(r.success) for r in episodes],
+                    "successes": [r.success for r in episodes],
+                    "steps": [r.steps for r in episodes],
+                    "generated_tokens": [r.generated_tokens for r in episodes],
+                },
+                "n_episodes": block["n"],
+                "n_success": block["successes"],
+                "pc_success": _pc(block["rate"]),
+                "pc_success_ci95": _pc_interval(block),
+            }
+        )
+    per_group = {
+        category: _aggregate(compute_success_rate(by_category.get(category, [])))
+        for category in ordered_categories(by_category, categories)
+    }
+    per_split = {group: _aggregate(compute_success_rate(members)) for group, members in by_split.items()}
+    overall = _aggregate(metrics)
+    overall["eval_s"] = eval_s
+    overall["eval_ep_s"] = eval_s / len(results) if eval_s is not None and results else None
+    return {
+        "agent": agent_name,
+        "per_episode": per_episode,
+        "per_task": per_task,
+        "per_group": per_group,
+        "per_split": per_split,
+        "overall": overall,
+        "metrics": metrics,
+    }
+
+
+def _fmt_pc(rate: float | None) -> str:
+    return "–" if rate is None else f"{100 * rate:.1f}"
+
+
+def _fmt_usage(usage: Mapping[str, Any]) -> str:
+    shares = usage["shares"]
+    parts = [f"{space} {100 * shares[space]:.0f}" for space in ACTION_SPACES if shares[space]]
+    return " / ".join(parts) if parts else "–"
+
+
+def markdown_table(
+    metrics_by_agent: Mapping[str, Mapping[str, Any]], categories: Sequence[str] | None = None
+) -> str:
+    """The paper's comparison table: one row per agent (values of `compute_success_rate`).
+
+    Columns: ID ASR, OOD ASR, finished tasks, ASR per category (%), generated tokens per episode,
+    and the share of agent calls per action space (%).
+    """
+    if not metrics_by_agent:
+        raise ValueError("markdown_table needs at least one agent's metrics")
+    present = {c for m in metrics_by_agent.values() for c in m["asr"]["per_category"]}
+    category_names = ordered_categories(present, categories)
+    header = [
+        "Agent",
+        "ID ASR",
+        "OOD ASR",
+        "Finished tasks",
+        *category_names,
+        "Tokens / episode",
+        "Action-space usage (% of calls)",
+    ]
+    rows = []
+    for agent, metrics in metrics_by_agent.items():
+        per_category = metrics["asr"]["per_category"]
+        tokens = metrics["generated_tokens"]["mean"]
+        rows.append(
+            [
+                agent,
+                _fmt_pc(metrics["asr"]["per_split"]["in_domain"]["rate"]),
+                _fmt_pc(metrics["asr"]["per_split"]["out_of_domain"]["rate"]),
+                _fmt_pc(metrics["finished_tasks"]["overall"]["rate"]),
+                *(_fmt_pc(per_category[c]["rate"]) if c in per_category else "–" for c in category_names),
+                "–" if tokens is None else f"{tokens:.1f}",
+                _fmt_usage(metrics["action_space_usage"]["overall"]),
+            ]
+        )
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(header) - 2) + ["---"]) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines.append("")
+    lines.append(
+        "ASR and finished tasks in %, pooled over episodes; 95% Wilson intervals are in eval_info.json."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def model_index(
+    metrics: Mapping[str, Any],
+    model_name: str,
+    dataset_name: str = "MineSim 800+ tasks",
+    dataset_type: str = "crossagent/minesim-tasks",
+    task_type: str = "reinforcement-learning",
+    task_name: str = "Minecraft-like embodied tasks",
+) -> dict[str, Any]:
+    """The Hub model card's `model-index` block (dump it into the card's YAML front matter).
+
+    One result per split with episodes (train = in-domain, test = out-of-domain) and one for
+    all tasks; values in percent, tokens per episode as a plain number.
+    """
+    groups = [
+        (
+            split,
+            f"{label} ",
+            metrics["asr"]["per_split"][group],
+            metrics["finished_tasks"]["per_split"][group],
+        )
+        for split, group, label in (("train", "in_domain", "ID"), ("test", "out_of_domain", "OOD"))
+    ]
+    groups.append(("train+test", "", metrics["asr"]["overall"], metrics["finished_tasks"]["overall"]))
+    results = []
+    for split, prefix, asr, finished in groups:
+        if asr["rate"] is None:
+            continue
+        entries = [
+            {
+                "name": f"{prefix}average success rate (%)",
+                "type": "success_rate",
+                "value": round(100 * asr["rate"], 2),
+            },
+            {
+                "name": f"{prefix}finished tasks (%)",
+                "type": "finished_tasks",
+                "value": round(100 * finished["rate"], 2),
+            },
+        ]
+        if not prefix and metrics["generated_tokens"]["mean"] is not None:
+            tokens = round(metrics["generated_tokens"]["mean"], 2)
+            entries.append(
+                {"name": "generated tokens per episode", "type": "tokens_per_episode", "value": tokens}
+            )
+        results.append(
+            {
+                "task": {"type": task_type, "name": task_name},
+                "dataset": {"name": dataset_name, "type": dataset_type, "split": split},
+                "metrics": entries,
+            }
+        )
+    return {"model-index": [{"name": model_name, "results": results}]}
+
+
+def write_report(
+    output_dir: str | os.PathLike,
+    records: Iterable[EpisodeResult | Mapping[str, Any]],
+    agent_name: str,
+    eval_s: float | None = None,
+    categories: Sequence[str] | None = None,
+    model_name: str | None = None,
+) -> dict[str, Path]:
+    """Write every file of `REPORT_FILES` for one agent into `output_dir`; returns their paths."""
+    output_dir = Path(output_dir)
+    paths = {key: output_dir / name for key, name in REPORT_FILES.items()}
+    info = build_eval_info(records, agent_name, eval_s=eval_s, categories=categories)
+    metrics = info["metrics"]
+    atomic_write_text(paths["eval_info"], json.dumps(info, indent=2) + "\n")
+    plots.plot_success_per_category(
+        metrics, paths["success_per_category"], f"{agent_name}: success per category"
+    )
+    plots.plot_id_vs_ood(metrics, paths["id_vs_ood"], f"{agent_name}: in-domain vs out-of-domain")
+    plots.plot_action_space_usage(metrics, paths["action_space_usage"], f"{agent_name}: action-space usage")
+    atomic_write_text(paths["table"], markdown_table({agent_name: metrics}, categories))
+    card_block = model_index(metrics, model_name or agent_name)
+    atomic_write_text(paths["model_index"], yaml.safe_dump(card_block, sort_keys=False))
+    return paths

@@ -1,0 +1,106 @@
+"""Agents behind the evaluation interface: the random floor and any callable."""
+
+import re
+
+import pytest
+
+from crossagent.evaluation.agents import RAW_KEYS, Agent, CallableAgent, RandomAgent, format_raw_action
+
+# The raw action grammar of DESIGN.md: <|raw|> then `no_op`, or parts joined by " and ":
+# move(dx,dy) with integers, press(k1,k2,...) with known key names, click(left|right).
+KEY = "|".join(re.escape(key) for key in RAW_KEYS)
+PART = rf"(move\(-?\d+,-?\d+\)|press\(({KEY})(,({KEY}))*\)|click\((left|right)\))"
+RAW_ACTION = re.compile(rf"<\|raw\|>(no_op|{PART}( and {PART})*)")
+
+
+def test_format_raw_action():
+    assert (
+        format_raw_action(12, -3, ["w", "space"], ["left"])
+        == "<|raw|>move(12,-3) and press(w,space) and click(left)"
+    )
+    assert format_raw_action(0, 0, [], []) == "<|raw|>no_op"
+    assert (
+        format_raw_action(0, 5, [], ["left", "right"]) == "<|raw|>move(0,5) and click(left) and click(right)"
+    )
+
+
+def test_random_agent_emits_valid_varied_raw_actions():
+    agent = RandomAgent(seed=3, max_mouse=20)
+    assert isinstance(agent, Agent) and agent.name == "random"
+    for slot in range(4):
+        agent.reset(slot, task="mine_block:oak_log", seed=100 + slot)
+    actions = [a for _ in range(50) for a in agent.act([{}] * 4, ["t"] * 4, [[]] * 4)]
+    assert len(actions) == 200
+    for action in actions:
+        assert RAW_ACTION.fullmatch(action), action
+        for dx, dy in re.findall(r"move\((-?\d+),(-?\d+)\)", action):
+            assert abs(int(dx)) <= 20 and abs(int(dy)) <= 20
+    assert len(set(actions)) > 150  # uniform over a huge space: almost never repeats
+    # every key gets pressed about half the time (200 draws; 0.5 +- 0.15 is > 4 sigma)
+    for key in ("w", "space", "left.shift", "9"):
+        share = (
+            sum(bool(re.search(rf"press\([^)]*(?<![\w.]){re.escape(key)}(?![\w.])", a)) for a in actions)
+            / 200
+        )
+        assert 0.35 < share < 0.65, (key, share)
+
+
+def test_random_agent_is_deterministic_per_episode_seed():
+    first, second = RandomAgent(seed=7), RandomAgent(seed=7)
+    first.reset(0, "a", seed=11)
+    first.reset(1, "b", seed=22)
+    # the same episodes in other slots and order give the same actions
+    for slot in (0, 1, 3, 4):
+        second.reset(slot, "c", seed=slot)
+    second.reset(5, "b", seed=22)
+    second.reset(2, "a", seed=11)
+    run_first = [first.act([{}, {}], ["a", "b"], [[], []]) for _ in range(10)]
+    run_second = [second.act([{}] * 6, ["x"] * 6, [[]] * 6) for _ in range(10)]
+    assert [step[0] for step in run_first] == [step[2] for step in run_second]
+    assert [step[1] for step in run_first] == [step[5] for step in run_second]
+    other_seed = RandomAgent(seed=8)
+    other_seed.reset(0, "a", seed=11)
+    assert [other_seed.act([{}], ["a"], [[]])[0] for _ in range(10)] != [step[0] for step in run_first]
+
+
+def test_random_agent_without_episode_seeds_is_still_reproducible():
+    def trajectory():
+        agent = RandomAgent(seed=1)
+        agent.reset(0, "a")
+        return [agent.act([{}], ["a"], [[]])[0] for _ in range(5)]
+
+    assert trajectory() == trajectory()
+
+
+def test_random_agent_needs_a_reset():
+    with pytest.raises(RuntimeError, match="slot 0 was never reset"):
+        RandomAgent().act([{}], ["a"], [[]])
+
+
+def test_callable_agent_batched_and_per_world():
+    seen = []
+    batched = CallableAgent(lambda obs, tasks, hist: [f"<|skill|>mine {t}" for t in tasks], name="skills")
+    assert isinstance(batched, Agent)
+    assert batched.act([{}, {}], ["oak_log", "stone"], [[], []]) == [
+        "<|skill|>mine oak_log",
+        "<|skill|>mine stone",
+    ]
+
+    def per_world(observation, task, history):
+        return "<|raw|>no_op" if history else "<|motion|>jump"
+
+    agent = CallableAgent(
+        per_world, batched=False, on_reset=lambda i, task, seed: seen.append((i, task, seed))
+    )
+    agent.reset(0, "a", seed=5)
+    assert agent.name == "per_world" and seen == [(0, "a", 5)]
+    assert agent.act([{}, {}], ["a", "b"], [[], ["<|motion|>jump"]]) == ["<|motion|>jump", "<|raw|>no_op"]
+
+
+def test_callable_agent_checks_its_output():
+    with pytest.raises(ValueError, match="returned 1 actions for 2 worlds"):
+        CallableAgent(lambda o, t, h: ["<|raw|>no_op"], name="short").act([{}, {}], ["a", "b"], [[], []])
+    with pytest.raises(TypeError, match="returned dict for world 0"):
+        CallableAgent(lambda o, t, h: [{"forward": 1}]).act([{}], ["a"], [[]])
+    with pytest.raises(TypeError, match="needs a callable"):
+        CallableAgent("not a function")

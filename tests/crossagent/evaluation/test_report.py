@@ -1,0 +1,119 @@
+"""Report files: eval_info.json in LeRobot's shape, non-trivial PNGs, the paper's table, model-index."""
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+from matplotlib import image
+
+from crossagent.evaluation.report import (
+    REPORT_FILES,
+    build_eval_info,
+    markdown_table,
+    model_index,
+    write_report,
+)
+from crossagent.evaluation.success_rate import compute_success_rate
+
+
+def test_write_report_files(tmp_path, records):
+    paths = write_report(
+        tmp_path / "out", records, "random", eval_s=8.0, categories=["mine_block", "smelt_item"]
+    )
+    assert {p.name for p in paths.values()} == set(REPORT_FILES.values())
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        REPORT_FILES.values()
+    )  # no temp files
+
+    info = json.loads(paths["eval_info"].read_text())
+    assert {"per_episode", "per_task", "per_group", "overall"} <= set(info)
+    assert len(info["per_episode"]) == 16 and info["per_episode"][0]["episode_ix"] == 0
+    assert {"task_group", "sum_reward", "max_reward", "success", "seed"} <= set(info["per_episode"][0])
+
+    stick = next(t for t in info["per_task"] if t["task_id"] == "craft_item:stick")
+    assert stick["task_group"] == "craft_item" and stick["metrics"]["successes"] == [
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert stick["pc_success"] == 25.0 and stick["n_episodes"] == 4
+    assert stick["pc_success_ci95"] == pytest.approx([4.5587, 69.9358], abs=1e-3)  # Wilson 1/4
+
+    # per_group: categories, requested first, then the present ones in the paper's order; empty -> nulls
+    assert list(info["per_group"]) == ["mine_block", "smelt_item", "kill_entity", "craft_item"]
+    assert info["per_group"]["mine_block"]["pc_success"] == 37.5
+    assert info["per_group"]["mine_block"]["n_episodes"] == 8
+    assert info["per_group"]["smelt_item"]["n_episodes"] == 0
+    assert info["per_group"]["smelt_item"]["pc_success"] is None
+    assert info["per_split"]["in_domain"]["pc_success"] == 87.5
+    assert info["per_split"]["out_of_domain"]["pc_success"] == 12.5
+
+    overall = info["overall"]
+    assert overall["pc_success"] == 50.0 and overall["avg_sum_reward"] == 0.5 and overall["n_episodes"] == 16
+    assert overall["pc_finished_tasks"] == 75.0 and overall["avg_generated_tokens"] == 30.0
+    assert overall["eval_s"] == 8.0 and overall["eval_ep_s"] == 0.5
+    assert info["metrics"] == json.loads(
+        json.dumps(compute_success_rate(records, ["mine_block", "smelt_item"]))
+    )
+
+    for key in ("success_per_category", "id_vs_ood", "action_space_usage"):
+        path = paths[key]
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        pixels = image.imread(path)
+        assert pixels.shape[0] > 200 and pixels.shape[1] > 200, key
+        assert float(np.std(pixels[..., :3])) > 0.05, key  # not a blank canvas
+        assert len(np.unique(pixels[..., :3].reshape(-1, 3), axis=0)) > 20, key
+
+    table = paths["table"].read_text()
+    assert table.count("\n| random |") == 1
+    card = yaml.safe_load(paths["model_index"].read_text())
+    assert card["model-index"][0]["name"] == "random"
+
+
+def test_markdown_table_one_row_per_agent(records):
+    flipped = [r.__class__(**{**r.to_dict(), "success": not r.success}) for r in records]
+    table = markdown_table(
+        {"random": compute_success_rate(records), "expert": compute_success_rate(flipped, ["interact_block"])}
+    )
+    lines = table.splitlines()
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header[:4] == ["Agent", "ID ASR", "OOD ASR", "Finished tasks"]
+    assert header[4:8] == ["mine_block", "kill_entity", "craft_item", "interact_block"]  # paper order
+    assert header[-2:] == ["Tokens / episode", "Action-space usage (% of calls)"]
+    rows = [line for line in lines[2:] if line.startswith("| ")]
+    assert [row.split("|")[1].strip() for row in rows] == ["random", "expert"]
+    random_row = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    # ID 7/8, OOD 1/8, finished 3/4; mine 3/8, kill 4/4, craft 1/4; interact_block absent -> "–"
+    assert random_row[1:8] == ["87.5", "12.5", "75.0", "37.5", "100.0", "25.0", "–"]
+    assert random_row[8] == "30.0"
+    assert random_row[9] == "raw 47 / motion 29 / grounding 12 / skill 12"
+    expert_row = [cell.strip() for cell in rows[1].strip("|").split("|")]
+    assert expert_row[1:4] == ["12.5", "87.5", "75.0"]  # flipped: 1/8 ID, 7/8 OOD; stone, oak, stick
+    with pytest.raises(ValueError, match="at least one agent"):
+        markdown_table({})
+
+
+def test_model_index_block(records):
+    block = model_index(compute_success_rate(records), "crossagent-tiny")
+    (entry,) = block["model-index"]
+    assert entry["name"] == "crossagent-tiny"
+    by_split = {result["dataset"]["split"]: result for result in entry["results"]}
+    assert set(by_split) == {"train", "test", "train+test"}
+    assert by_split["train"]["task"]["type"] == "reinforcement-learning"
+    metrics = {m["name"]: m["value"] for m in by_split["test"]["metrics"]}
+    assert metrics == {"OOD average success rate (%)": 12.5, "OOD finished tasks (%)": 50.0}
+    overall = {m["type"]: m["value"] for m in by_split["train+test"]["metrics"]}
+    assert overall == {"success_rate": 50.0, "finished_tasks": 75.0, "tokens_per_episode": 30.0}
+    assert yaml.safe_load(yaml.safe_dump(block)) == block  # YAML-able for the card's front matter
+    # a split without episodes gets no result (a null value is not valid model-index)
+    only_train = model_index(compute_success_rate([r for r in records if r.split == "train"]), "m")
+    assert {r["dataset"]["split"] for r in only_train["model-index"][0]["results"]} == {"train", "train+test"}
+
+
+def test_eval_info_without_records():
+    info = build_eval_info([], "nobody")
+    assert info["per_episode"] == [] and info["per_task"] == [] and info["per_group"] == {}
+    assert info["overall"]["pc_success"] is None and info["overall"]["eval_ep_s"] is None
+    json.dumps(info, allow_nan=False)  # valid JSON: no NaN anywhere
