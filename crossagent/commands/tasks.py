@@ -14,7 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
 
     list_parser = actions.add_parser("list", help="one line per task: id, split, budget, instruction")
-    list_parser.add_argument("pattern", nargs="?", default=None, help="shell pattern on ids, e.g. 'craft_item:*'")
+    list_parser.add_argument(
+        "pattern", nargs="?", default=None, help="shell pattern on ids, e.g. 'craft_item:*'"
+    )
     list_parser.add_argument("--category", choices=CATEGORIES, default=None)
     list_parser.add_argument("--split", choices=SPLITS, default=None)
     list_parser.set_defaults(func=run_list)

@@ -1,8 +1,8 @@
 """The 800+ task suite, success predicates, splits and the scripted expert.
 
-    from crossagent.tasks import get_task, load_suite, select_tasks
-    task = get_task("mine_block:oak_log")
-    crafts = select_tasks("craft_item:*", split="test")
+from crossagent.tasks import get_task, load_suite, select_tasks
+task = get_task("mine_block:oak_log")
+crafts = select_tasks("craft_item:*", split="test")
 """
 
 from crossagent.tasks.splits import SPLITS, TEST, TRAIN, TRAIN_TASK_IDS

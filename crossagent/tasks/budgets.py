@@ -30,7 +30,9 @@ def mine_budget(block: str, tool: str | None) -> int:
 
 def kill_budget(mob: str, weapon: str) -> int:
     hits = math.ceil(mob_info(mob).health / attack_damage(weapon))
-    return max(DEFAULT_MAX_TICKS, _round_up(APPROACH_TICKS + WORK_MARGIN * hits * attack_cooldown_ticks(weapon)))
+    return max(
+        DEFAULT_MAX_TICKS, _round_up(APPROACH_TICKS + WORK_MARGIN * hits * attack_cooldown_ticks(weapon))
+    )
 
 
 def craft_budget() -> int:

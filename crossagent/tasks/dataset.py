@@ -65,7 +65,9 @@ def render_card(tasks: Sequence[Task]) -> str:
             f"dataset card template {CARDS_DIR / CARD_TEMPLATE} is missing; run from a source checkout"
         )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(CARDS_DIR), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        loader=jinja2.FileSystemLoader(CARDS_DIR),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
     counts = category_counts(tasks)
     return env.get_template(CARD_TEMPLATE).render(
@@ -80,7 +82,9 @@ def render_card(tasks: Sequence[Task]) -> str:
     )
 
 
-def write_dataset(tasks: Sequence[Task], output_dir: str | pathlib.Path, overwrite: bool = False) -> pathlib.Path:
+def write_dataset(
+    tasks: Sequence[Task], output_dir: str | pathlib.Path, overwrite: bool = False
+) -> pathlib.Path:
     """Write `tasks` as a dataset folder at `output_dir`; returns the folder."""
     output_dir = pathlib.Path(output_dir)
     if output_dir.exists() and not overwrite:

@@ -74,7 +74,12 @@ def kill_tasks() -> list[Task]:
     for mob in kill_targets():
         task_id, seed = _ids(KILL_ENTITY, mob)
         scene = scenes.kill_scene(
-            seed, task_rng(task_id, "scene"), mob, WEAPON, night=mob in UNDEAD_NIGHT_MOBS, aquatic=mob in AQUATIC_MOBS
+            seed,
+            task_rng(task_id, "scene"),
+            mob,
+            WEAPON,
+            night=mob in UNDEAD_NIGHT_MOBS,
+            aquatic=mob in AQUATIC_MOBS,
         )
         hints = {"weapon": WEAPON}
         tasks.append(_task(KILL_ENTITY, mob, scene, budgets.kill_budget(mob, WEAPON), hints, KILL_ENTITY))

@@ -62,32 +62,51 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-MASS_NOUNS = frozenset({"paper", "sugar", "bread", "glass", "bone meal", "redstone", "gunpowder", "charcoal", "coal"})
+MASS_NOUNS = frozenset(
+    {"paper", "sugar", "bread", "glass", "bone meal", "redstone", "gunpowder", "charcoal", "coal"}
+)
 """Names that take no article ("Craft paper.")."""
 
 # Logs and plants read better with their own verbs; these replace the first mining templates.
-_MINE_VERBS = {"_log": "Chop down the {name}.", "_wood": "Chop down the {name}.", "_leaves": "Cut the {name}."}
+_MINE_VERBS = {
+    "_log": "Chop down the {name}.",
+    "_wood": "Chop down the {name}.",
+    "_leaves": "Cut the {name}.",
+}
+
+
+_TABLE_ORDER = {
+    KILL_ENTITY: ("entities_list",),
+    MINE_BLOCK: ("blocks_list", "items_list"),
+    INTERACT_BLOCK: ("blocks_list", "items_list"),
+    CRAFT_ITEM: ("items_list", "blocks_list"),
+    SMELT_ITEM: ("items_list", "blocks_list"),
+}
+"""Where a category's target is named: the salmon mob is "salmon", the salmon item "raw salmon"."""
 
 
 @functools.cache
-def _display_names() -> dict[str, str]:
+def _display_names(category: str) -> dict[str, str]:
     data = minecraft_data("1.16.5")
     names: dict[str, str] = {}
-    for table in (data.entities_list, data.blocks_list, data.items_list):
-        for entry in table:
-            names[entry["name"]] = entry["displayName"]
+    for table in reversed(_TABLE_ORDER[category]):
+        names.update({entry["name"]: entry["displayName"] for entry in getattr(data, table)})
     return names
 
 
-def display_name(name: str) -> str:
+def display_name(name: str, category: str = CRAFT_ITEM) -> str:
     """The in-game display name in lower case (`oak_log` -> `oak log`), from minecraft-data 1.16.5."""
-    return _display_names().get(name, name.replace("_", " ")).lower()
+    return _display_names(category).get(name, name.replace("_", " ")).lower()
 
 
-def paraphrases(category: str, target: str, rng: random.Random, n: int = PARAPHRASES_PER_TASK) -> tuple[str, ...]:
+def paraphrases(
+    category: str, target: str, rng: random.Random, n: int = PARAPHRASES_PER_TASK
+) -> tuple[str, ...]:
     """`n` distinct instructions for one task, the canonical one first."""
     if category not in TEMPLATES:
-        raise ValueError(f"category {category!r} has no instruction templates; use one of {sorted(TEMPLATES)}")
+        raise ValueError(
+            f"category {category!r} has no instruction templates; use one of {sorted(TEMPLATES)}"
+        )
     templates = list(TEMPLATES[category])
     if category == MINE_BLOCK:
         special = next((t for suffix, t in _MINE_VERBS.items() if target.endswith(suffix)), None)
@@ -95,7 +114,7 @@ def paraphrases(category: str, target: str, rng: random.Random, n: int = PARAPHR
             templates.insert(0, special)
     canonical, rest = templates[0], templates[1:]
     chosen = [canonical, *rng.sample(rest, min(n - 1, len(rest)))]
-    name = display_name(target)
+    name = display_name(target, category)
     return tuple(t.format(name=name, a_name=with_article(name)) for t in chosen)
 
 

@@ -46,7 +46,9 @@ def get_task(task_id: str) -> Task:
         ) from None
 
 
-def select_tasks(pattern: str | None = None, *, category: str | None = None, split: str | None = None) -> list[Task]:
+def select_tasks(
+    pattern: str | None = None, *, category: str | None = None, split: str | None = None
+) -> list[Task]:
     """Tasks whose id matches a shell pattern (`craft_item:*`, `*:oak_*`), category and split."""
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"category {category!r} is not one of {', '.join(CATEGORIES)}")

@@ -71,9 +71,13 @@ INTERACT_PREFERRED = (
 INTERACT_FALLBACK = ("chest", "lever", "note_block", "bell", "oak_door", "oak_button", "white_bed", "barrel")
 """Used, in this order, for any preferred block MineSim does not count as interactable."""
 
-UNDEAD_NIGHT_MOBS = frozenset({"zombie", "zombie_villager", "skeleton", "stray", "husk", "phantom", "drowned"})
+UNDEAD_NIGHT_MOBS = frozenset(
+    {"zombie", "zombie_villager", "skeleton", "stray", "husk", "phantom", "drowned"}
+)
 """Mobs that burn in daylight; their tasks start at night, as in the paper's spawns."""
-AQUATIC_MOBS = frozenset({"cod", "salmon", "tropical_fish", "pufferfish", "squid", "dolphin", "guardian", "drowned"})
+AQUATIC_MOBS = frozenset(
+    {"cod", "salmon", "tropical_fish", "pufferfish", "squid", "dolphin", "guardian", "drowned"}
+)
 """Mobs that live in water; their tasks start next to a pool."""
 WEAPON = "diamond_sword"
 
@@ -117,7 +121,9 @@ def mine_targets() -> tuple[str, ...]:
     candidates = {name for name in candidates if is_mine_candidate(name)}
     missing = [name for name in (*TRAIN_MINE, *NATURAL) if name not in candidates]
     if missing:
-        raise RuntimeError(f"mine_block targets {missing} are not breakable placeable blocks in the data layer")
+        raise RuntimeError(
+            f"mine_block targets {missing} are not breakable placeable blocks in the data layer"
+        )
     ordered = list(dict.fromkeys([*TRAIN_MINE, *NATURAL]))
     ordered += sorted(candidates - set(ordered), key=_name_rank)
     return tuple(ordered[:MINE_COUNT])

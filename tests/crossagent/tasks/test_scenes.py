@@ -8,7 +8,9 @@ from crossagent.tasks.seeding import task_rng, task_seed
 
 
 def test_scatter_splits_into_legal_stacks():
-    stacks = scatter_stacks(random.Random(0), [("stick", 130), ("ender_pearl", 17), ("bucket", 1)], stack_size)
+    stacks = scatter_stacks(
+        random.Random(0), [("stick", 130), ("ender_pearl", 17), ("bucket", 1)], stack_size
+    )
     by_item = {}
     for item, count, _slot in stacks:
         by_item.setdefault(item, []).append(count)
@@ -20,7 +22,7 @@ def test_scatter_splits_into_legal_stacks():
 
 def test_scatter_rejects_what_does_not_fit():
     with pytest.raises(ValueError, match="do not fit"):
-        scatter_stacks(random.Random(0), [("bucket", 37)], stack_size)
+        scatter_stacks(random.Random(0), [("water_bucket", 37)], stack_size)
 
 
 def test_seeds_come_from_sha256_not_hash():

@@ -73,7 +73,12 @@ def test_select_tasks_filters_by_pattern_category_and_split():
 
 def test_success_is_the_first_matching_statistics_event():
     task = get_task("kill_entity:zombie")
-    events = [(3, "mine_block", "zombie"), (7, "kill_entity", "cow"), (9, "kill_entity", "zombie"), (12, "kill_entity", "zombie")]
+    events = [
+        (3, "mine_block", "zombie"),
+        (7, "kill_entity", "cow"),
+        (9, "kill_entity", "zombie"),
+        (12, "kill_entity", "zombie"),
+    ]
     assert task.success.first_tick(events) == 9
     assert task.is_success(events)
     assert not task.is_success(events[:2])

@@ -1,0 +1,55 @@
+import os
+import pathlib
+import subprocess
+import sys
+
+import datasets
+import pytest
+
+from crossagent.tasks import load_suite
+from crossagent.tasks.dataset import load_tasks_dataset, shard_path, write_dataset
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("datasets") / "tasks"
+    write_dataset(load_suite(), folder)
+    return folder
+
+
+def test_load_dataset_reads_the_folder_offline(built):
+    loaded = datasets.load_dataset(str(built))
+    assert set(loaded) == {"train", "test"}
+    assert loaded["train"].num_rows == 30
+    assert loaded["train"].num_rows + loaded["test"].num_rows == len(load_suite())
+    assert load_tasks_dataset(built) == [t for s in ("train", "test") for t in load_suite() if t.split == s]
+
+
+def test_card_has_configs_counts_and_license(built):
+    card = (built / "README.md").read_text()
+    assert card.startswith("---\n") and "configs:" in card and "license: apache-2.0" in card
+    assert f"path: {shard_path('train')}" in card
+    assert "| mine_block | 10 |" in card
+    assert f"| **all** | 30 | {len(load_suite()) - 30} | {len(load_suite())} |" in card
+    assert not list(built.parent.glob(".tasks-*")), "the staging folder must be gone"
+
+
+def test_existing_folder_is_not_overwritten_silently(built):
+    with pytest.raises(FileExistsError, match="overwrite"):
+        write_dataset(load_suite(), built)
+
+
+def test_two_builds_in_different_processes_are_byte_identical(built, tmp_path):
+    # A fresh interpreter with another hash seed: nothing may depend on Python's salted hash().
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
+    subprocess.run(
+        [sys.executable, str(REPO / "datasets_scripts" / "build_tasks.py"), "--output-dir", str(tmp_path / "again")],
+        check=True, env=env, capture_output=True,
+    )  # fmt: skip
+    for split in ("train", "test"):
+        assert (built / shard_path(split)).read_bytes() == (
+            tmp_path / "again" / shard_path(split)
+        ).read_bytes()
+    assert (built / "README.md").read_text() == (tmp_path / "again" / "README.md").read_text()
