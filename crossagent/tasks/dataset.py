@@ -99,6 +99,7 @@ def write_dataset(
             table.to_parquet(str(staging / shard_path(split)))
             logger.info("wrote %d %s tasks", len(rows), split)
         (staging / "README.md").write_text(render_card(tasks), encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; the dataset is meant to be shared
         if output_dir.exists():
             shutil.rmtree(output_dir)
         staging.rename(output_dir)
