@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 
-from crossagent.sim.data import break_ticks, stack_size
+from crossagent.sim.data import INTERACTABLE_BLOCKS, MOBS, attack_damage, break_ticks, stack_size
 from crossagent.tasks import budgets, scenes
 from crossagent.tasks.crafting import SMELT_FUELS, craft_plans, smelt_inputs, smelt_plan
 from crossagent.tasks.instructions import paraphrases
@@ -81,7 +82,7 @@ def kill_tasks() -> list[Task]:
             night=mob in UNDEAD_NIGHT_MOBS,
             aquatic=mob in AQUATIC_MOBS,
         )
-        hints = {"weapon": WEAPON}
+        hints = {"weapon": WEAPON, "hits": math.ceil(MOBS[mob].health / attack_damage(WEAPON))}
         tasks.append(_task(KILL_ENTITY, mob, scene, budgets.kill_budget(mob, WEAPON), hints, KILL_ENTITY))
     return tasks
 
@@ -128,7 +129,8 @@ def interact_tasks() -> list[Task]:
     for block in interact_targets():
         task_id, seed = _ids(INTERACT_BLOCK, block)
         scene = scenes.interact_scene(seed, task_rng(task_id, "scene"), block)
-        tasks.append(_task(INTERACT_BLOCK, block, scene, budgets.interact_budget(), {}, INTERACT_BLOCK))
+        hints = {"gui": INTERACTABLE_BLOCKS[block]}
+        tasks.append(_task(INTERACT_BLOCK, block, scene, budgets.interact_budget(), hints, INTERACT_BLOCK))
     return tasks
 
 

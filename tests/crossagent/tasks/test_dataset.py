@@ -53,3 +53,11 @@ def test_two_builds_in_different_processes_are_byte_identical(built, tmp_path):
             tmp_path / "again" / shard_path(split)
         ).read_bytes()
     assert (built / "README.md").read_text() == (tmp_path / "again" / "README.md").read_text()
+
+
+def test_pipeline_stage_writes_the_dataset(tmp_path):
+    from crossagent.pipeline import PipelineConfig, stage_tasks
+
+    summary = stage_tasks(PipelineConfig(output_dir=tmp_path))
+    assert summary["tasks"] == len(load_suite())
+    assert (tmp_path / "datasets" / "tasks" / "README.md").is_file()
