@@ -110,6 +110,10 @@ def write_dataset(
 
 
 def load_tasks_dataset(folder: str | pathlib.Path) -> list[Task]:
-    """Read a folder written by `write_dataset` back into `Task`s (all splits, suite order kept)."""
-    loaded = datasets.load_dataset(str(folder))
+    """Read a folder written by `write_dataset` back into `Task`s (all splits, suite order kept).
+
+    datasets 5.2 caches a local folder under its name alone (not its content or mtime), so a rebuilt
+    folder would load stale rows from ~/.cache; force a fresh read.
+    """
+    loaded = datasets.load_dataset(str(folder), download_mode="force_redownload")
     return [Task.from_row(row) for split in SPLITS if split in loaded for row in loaded[split]]
