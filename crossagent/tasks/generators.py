@@ -12,7 +12,6 @@ from crossagent.tasks.instructions import paraphrases
 from crossagent.tasks.seeding import task_rng, task_seed
 from crossagent.tasks.splits import TRAIN_CRAFT, TRAIN_SMELT, split_of
 from crossagent.tasks.targets import (
-    AQUATIC_MOBS,
     UNDEAD_NIGHT_MOBS,
     WEAPON,
     interact_targets,
@@ -74,14 +73,8 @@ def kill_tasks() -> list[Task]:
     tasks = []
     for mob in kill_targets():
         task_id, seed = _ids(KILL_ENTITY, mob)
-        scene = scenes.kill_scene(
-            seed,
-            task_rng(task_id, "scene"),
-            mob,
-            WEAPON,
-            night=mob in UNDEAD_NIGHT_MOBS,
-            aquatic=mob in AQUATIC_MOBS,
-        )
+        night = mob in UNDEAD_NIGHT_MOBS
+        scene = scenes.kill_scene(seed, task_rng(task_id, "scene"), mob, WEAPON, night=night)
         hints = {"weapon": WEAPON, "hits": math.ceil(MOBS[mob].health / attack_damage(WEAPON))}
         tasks.append(_task(KILL_ENTITY, mob, scene, budgets.kill_budget(mob, WEAPON), hints, KILL_ENTITY))
     return tasks

@@ -1,11 +1,11 @@
 """Initial scenes per category, as JSON-able dicts with the fields of the world's SceneSpec.
 
-Frame of reference: block offsets are `[right, up, forward]` in whole blocks from the block the player
-stands in, with the player looking along +forward (yaw 0); `up = 0` is the player's feet level, i.e. on
-the ground. Pitch is in degrees, positive looks down (Minecraft's convention). Mob distances are
-horizontal blocks from the player, inside the player's field of view. Inventory entries are
-`[item, count, slot]` with slots 0-8 the hotbar and 9-35 the main inventory. Time of day is Minecraft
-ticks (1000 = morning, 18000 = midnight).
+The dicts are `crossagent.sim.scene.SceneSpec.to_dict()`-shaped: blocks are `{name, right, up, forward}`
+in whole blocks from the block the player stands in, along the start yaw snapped to an axis (`up = 0`
+is the feet level, on the ground); mobs are `{name, count, min_distance, max_distance}` on the ground in
+front of the player; inventory entries are `{item, count, slot}` with slots 0-8 the hotbar and 9-35 the
+main inventory. Pitch is in degrees, positive looks down (Minecraft's convention). Time of day is
+Minecraft ticks (6000 = noon, 18000 = midnight).
 
 Every random choice is drawn from the task's own rng, so a scene is a pure function of the task id.
 """
@@ -16,29 +16,33 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-DAY = 1000
+DAY = 6000
 NIGHT = 18000
 INVENTORY_SLOTS = 36
 HOTBAR_SLOTS = 9
-WATER_POOL = [(right, -1, forward) for right in range(-2, 3) for forward in range(2, 7)]
-"""A 5x5 pool dug one block into the ground ahead of the player, for aquatic mobs."""
 
 
 def base_scene(seed: int) -> dict[str, Any]:
     return {
         "seed": seed,
         "blocks": [],
+        "blocks_in_view": [],
         "mobs": [],
         "inventory": [],
         "held_slot": 0,
         "time_of_day": DAY,
         "open_gui": None,
-        "pose": {"yaw": 0.0, "pitch": 0.0},
+        "yaw": 0.0,
+        "pitch": 20.0,
     }
 
 
 def _block(name: str, right: int, up: int, forward: int) -> dict[str, Any]:
-    return {"block": name, "offset": [right, up, forward]}
+    return {"name": name, "right": right, "up": up, "forward": forward}
+
+
+def _entry(item: str, count: int, slot: int) -> dict[str, Any]:
+    return {"item": item, "count": count, "slot": slot}
 
 
 def _look_pitch(rng: random.Random) -> float:
@@ -55,25 +59,18 @@ def mine_scene(seed: int, rng: random.Random, target: str, tool: str | None) -> 
     extra = rng.sample(spots, rng.randint(0, 2))
     scene["blocks"] = [_block(target, *offset) for offset in [first, *extra]]
     if tool is not None:
-        scene["inventory"] = [[tool, 1, 0]]
-    scene["pose"] = {"yaw": round(rng.uniform(-15.0, 15.0), 1), "pitch": _look_pitch(rng)}
+        scene["inventory"] = [_entry(tool, 1, 0)]
+    scene["yaw"], scene["pitch"] = round(rng.uniform(-15.0, 15.0), 1), _look_pitch(rng)
     return scene
 
 
-def kill_scene(
-    seed: int, rng: random.Random, mob: str, weapon: str, *, night: bool, aquatic: bool
-) -> dict[str, Any]:
-    """One mob 3-6 blocks ahead (in a pool of water when it is aquatic), the weapon held in slot 0."""
+def kill_scene(seed: int, rng: random.Random, mob: str, weapon: str, *, night: bool) -> dict[str, Any]:
+    """One mob 3-6 blocks ahead, the weapon held in hotbar slot 0."""
     scene = base_scene(seed)
-    mob_spec: dict[str, Any] = {"mob": mob, "count": 1, "distance": [3, 6]}
-    if aquatic:
-        scene["blocks"] = [_block("water", *offset) for offset in WATER_POOL]
-        mob_spec["distance"] = [2, 5]
-        mob_spec["medium"] = "water"
-    scene["mobs"] = [mob_spec]
-    scene["inventory"] = [[weapon, 1, 0]]
+    scene["mobs"] = [{"name": mob, "count": 1, "min_distance": 3.0, "max_distance": 6.0}]
+    scene["inventory"] = [_entry(weapon, 1, 0)]
     scene["time_of_day"] = NIGHT if night else DAY
-    scene["pose"] = {"yaw": round(rng.uniform(-15.0, 15.0), 1), "pitch": round(rng.uniform(0.0, 15.0), 1)}
+    scene["yaw"], scene["pitch"] = round(rng.uniform(-15.0, 15.0), 1), round(rng.uniform(0.0, 15.0), 1)
     return scene
 
 
@@ -82,7 +79,7 @@ def scatter_stacks(
     wanted: Sequence[tuple[str, int]],
     stack_size: Callable[[str], int],
     free_slots: Sequence[int] = range(INVENTORY_SLOTS),
-) -> list[list[Any]]:
+) -> list[dict[str, Any]]:
     """Split `(item, count)` into legal stacks and put each in its own random free slot."""
     stacks: list[tuple[str, int]] = []
     for item, count in wanted:
@@ -95,7 +92,7 @@ def scatter_stacks(
     if len(stacks) > len(free_slots):
         raise ValueError(f"{len(stacks)} stacks do not fit in {len(free_slots)} free inventory slots")
     slots = rng.sample(list(free_slots), len(stacks))
-    return [[item, count, slot] for (item, count), slot in zip(stacks, slots)]
+    return [_entry(item, count, slot) for (item, count), slot in zip(stacks, slots)]
 
 
 def with_extra(rng: random.Random, needed: dict[str, int]) -> list[tuple[str, int]]:
@@ -113,7 +110,7 @@ def craft_scene(
     scene["inventory"] = scatter_stacks(rng, with_extra(rng, needed), stack_size)
     scene["open_gui"] = gui
     scene["held_slot"] = rng.randrange(HOTBAR_SLOTS)
-    scene["pose"] = {"yaw": 0.0, "pitch": 30.0}
+    scene["pitch"] = 30.0
     return scene
 
 
@@ -129,7 +126,7 @@ def smelt_scene(seed: int, rng: random.Random, plan: Any, stack_size: Callable[[
     scene["inventory"] = scatter_stacks(rng, wanted, stack_size)
     scene["open_gui"] = "furnace"
     scene["held_slot"] = rng.randrange(HOTBAR_SLOTS)
-    scene["pose"] = {"yaw": 0.0, "pitch": 30.0}
+    scene["pitch"] = 30.0
     return scene
 
 
@@ -137,5 +134,5 @@ def interact_scene(seed: int, rng: random.Random, target: str) -> dict[str, Any]
     """The block 2-3 ahead at the player's feet level, empty hands."""
     scene = base_scene(seed)
     scene["blocks"] = [_block(target, rng.randint(-1, 1), 0, rng.randint(2, 3))]
-    scene["pose"] = {"yaw": round(rng.uniform(-15.0, 15.0), 1), "pitch": _look_pitch(rng)}
+    scene["yaw"], scene["pitch"] = round(rng.uniform(-15.0, 15.0), 1), _look_pitch(rng)
     return scene

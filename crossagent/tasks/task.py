@@ -55,7 +55,7 @@ class Task:
     seed: int
     """World seed of the initial state, derived from the id."""
     scene: dict[str, Any]
-    """Initial state spec (SceneSpec fields): blocks, mobs, inventory, held slot, time, open GUI, pose."""
+    """Initial state, `SceneSpec.to_dict()`-shaped: blocks, mobs, inventory, held slot, time, GUI, yaw/pitch."""
     max_ticks: int
     """Step budget in raw ticks; the episode fails when it runs out."""
     success: SuccessEvent

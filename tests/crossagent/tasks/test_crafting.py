@@ -10,8 +10,8 @@ from crossagent.tasks.crafting import craft_plans
 
 def _inventory_counts(task):
     counts = collections.Counter()
-    for item, count, _slot in task.scene["inventory"]:
-        counts[item] += count
+    for entry in task.scene["inventory"]:
+        counts[entry["item"]] += entry["count"]
     return counts
 
 
@@ -39,7 +39,7 @@ def test_grid_size_follows_the_recipe_and_gui():
             assert task.scene["blocks"] == []
         else:
             assert task.scene["open_gui"] == "crafting_table"
-            assert task.scene["blocks"][0]["block"] == "crafting_table"
+            assert task.scene["blocks"][0]["name"] == "crafting_table"
     assert 150 <= two_by_two <= 200  # the paper: 174 in the 2x2 inventory grid
     assert craft_plans()["paper"].width == 3
     assert craft_plans()["honeycomb_block"].width == 2
@@ -60,9 +60,9 @@ def test_every_smelt_task_input_is_a_furnace_recipe_with_enough_fuel():
 
 def test_inventories_are_legal_stacks_in_distinct_slots():
     for task in select_tasks():
-        slots = [slot for _item, _count, slot in task.scene["inventory"]]
+        slots = [entry["slot"] for entry in task.scene["inventory"]]
         assert len(slots) == len(set(slots)), task.id
-        for item, count, slot in task.scene["inventory"]:
+        for item, count, slot in ((e["item"], e["count"], e["slot"]) for e in task.scene["inventory"]):
             assert item in ITEMS, (task.id, item)
             assert 1 <= count <= stack_size(item), (task.id, item, count)
             assert 0 <= slot < 36

@@ -17,8 +17,8 @@ TICKS_PER_CLICK = 2
 
 def _open(task):
     inventory = Inventory()
-    for item, count, slot in task.scene["inventory"]:
-        inventory.set_slot(slot, ItemStack(item, count))
+    for entry in task.scene["inventory"]:
+        inventory.set_slot(entry["slot"], ItemStack(entry["item"], entry["count"]))
     kind = task.scene["open_gui"]
     return GuiScreen(kind, inventory, Furnace() if kind == "furnace" else None)
 

@@ -12,12 +12,12 @@ def test_scatter_splits_into_legal_stacks():
         random.Random(0), [("stick", 130), ("ender_pearl", 17), ("bucket", 1)], stack_size
     )
     by_item = {}
-    for item, count, _slot in stacks:
-        by_item.setdefault(item, []).append(count)
+    for entry in stacks:
+        by_item.setdefault(entry["item"], []).append(entry["count"])
     assert sorted(by_item["stick"]) == [2, 64, 64]
     assert sorted(by_item["ender_pearl"]) == [1, 16]
     assert by_item["bucket"] == [1]
-    assert len({slot for *_, slot in stacks}) == len(stacks)
+    assert len({entry["slot"] for entry in stacks}) == len(stacks)
 
 
 def test_scatter_rejects_what_does_not_fit():
