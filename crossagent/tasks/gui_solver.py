@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from crossagent.sim.containers import Furnace
 from crossagent.sim.gui import GuiScreen
+from crossagent.sim.inventory import Inventory, ItemStack
+from crossagent.sim.stats import Statistics
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,47 @@ def next_smelt_click(screen: GuiScreen, source: str, fuel: str) -> Click | None:
             return _fetch(screen, item)
         return Click(index[section]) if cursor.item == item else _put_back(screen)
     return _put_back(screen) if cursor is not None else None
+
+
+TICKS_PER_CLICK = 2
+"""An executor moves the cursor onto the slot in one tick and clicks in the next."""
+
+
+def open_task_screen(task) -> GuiScreen:
+    """The screen a craft or smelt task starts in, with the scene's inventory (no world needed)."""
+    kind = task.scene["open_gui"]
+    if kind not in ("inventory", "crafting_table", "furnace"):
+        raise ValueError(
+            f"task {task.id} starts with open_gui={kind!r}; only craft and smelt tasks open a screen"
+        )
+    inventory = Inventory()
+    for entry in task.scene["inventory"]:
+        inventory.set_slot(entry["slot"], ItemStack(entry["item"], entry["count"]))
+    return GuiScreen(kind, inventory, Furnace() if kind == "furnace" else None)
+
+
+def next_task_click(task, screen: GuiScreen) -> Click | None:
+    if task.category == "smelt_item":
+        return next_smelt_click(screen, task.hints["input"], task.hints["fuel"])
+    return next_craft_click(screen, task.hints["grid"])
+
+
+def solve_in_gui(task) -> tuple[int | None, Statistics]:
+    """Play a craft or smelt task in MineSim's GUI logic alone; (tick of the success event or None, stats).
+
+    Costs `TICKS_PER_CLICK` ticks per click and one per wait, and gives up at the task's budget.
+    """
+    screen, stats, tick = open_task_screen(task), Statistics(), 0
+    while tick <= task.max_ticks:
+        stats.now = tick
+        click = next_task_click(task, screen)
+        steps = 1 if click is None else TICKS_PER_CLICK
+        if click is not None:
+            screen.click(click.slot, click.button, stats=stats)
+        for _ in range(steps):
+            screen.tick(stats)
+        tick += steps
+        first = task.success.first_tick(stats.events)
+        if first is not None:
+            return first, stats
+    return None, stats

@@ -63,6 +63,9 @@ class Task:
     hints: dict[str, Any] = field(default_factory=dict)
     """Privileged facts for the scripted expert and tests (tool, recipe grid, smelting input, ...)."""
 
+    def __hash__(self) -> int:  # the generated hash would fail on the dict fields; ids are unique
+        return hash(self.id)
+
     @property
     def instruction(self) -> str:
         return self.instructions[0]

@@ -45,6 +45,7 @@ def test_training_split_is_the_papers_30_tasks():
 
 def test_building_twice_gives_the_same_suite():
     assert build_suite() == load_suite()
+    assert len(set(load_suite())) == len(load_suite())  # tasks are hashable (by id)
 
 
 def test_get_task_and_unknown_ids_list_the_closest():
