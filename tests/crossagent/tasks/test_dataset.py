@@ -20,7 +20,8 @@ def built(tmp_path_factory):
 
 
 def test_load_dataset_reads_the_folder_offline(built):
-    loaded = datasets.load_dataset(str(built))
+    # force_redownload: datasets caches a local folder by its name alone (see the card).
+    loaded = datasets.load_dataset(str(built), download_mode="force_redownload")
     assert set(loaded) == {"train", "test"}
     assert loaded["train"].num_rows == 30
     assert loaded["train"].num_rows + loaded["test"].num_rows == len(load_suite())
