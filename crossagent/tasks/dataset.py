@@ -1,13 +1,16 @@
 """Publish the suite as a Hub-format dataset folder: one parquet shard per split plus a README card.
 
-`datasets.load_dataset(folder)` reads it offline through the card's `configs:` block. The folder is
-written under a temporary sibling and renamed into place at the end, so a crash never leaves half a
-dataset behind.
+`datasets.load_dataset(folder)` reads it offline through the card's `configs:` block. Shard names end in
+a fingerprint of their bytes: datasets 5.2 caches a local folder under its name and the card's data-file
+list alone (not the files' content or mtime), so a rebuilt folder with unchanged names would load the
+previous build's rows from ~/.cache. The folder is written under a temporary sibling and renamed into
+place at the end, so a crash never leaves half a dataset behind.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
 import logging
 import pathlib
 import shutil
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 
 import datasets
 import jinja2
+import pyarrow.parquet as pq
 
 import crossagent
 from crossagent.tasks.splits import SPLITS
@@ -44,10 +48,6 @@ FEATURES = datasets.Features(
 )
 
 
-def shard_path(split: str) -> str:
-    return f"data/{split}-00000-of-00001.parquet"
-
-
 def category_counts(tasks: Sequence[Task]) -> dict[str, dict[str, int]]:
     """`{category: {split: n, "total": n}}` in the fixed category order."""
     counts: dict[str, dict[str, int]] = {}
@@ -59,7 +59,7 @@ def category_counts(tasks: Sequence[Task]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def render_card(tasks: Sequence[Task]) -> str:
+def render_card(tasks: Sequence[Task], shards: dict[str, str]) -> str:
     if not (CARDS_DIR / CARD_TEMPLATE).is_file():
         raise FileNotFoundError(
             f"dataset card template {CARDS_DIR / CARD_TEMPLATE} is missing; run from a source checkout"
@@ -75,11 +75,22 @@ def render_card(tasks: Sequence[Task]) -> str:
         splits=SPLITS,
         totals={split: sum(row[split] for row in counts.values()) for split in SPLITS},
         total=len(tasks),
-        shards={split: shard_path(split) for split in SPLITS},
+        shards=shards,
         train_ids=[task.id for task in tasks if task.split == "train"],
-        example=tasks[0].to_row() if tasks else None,
         version=crossagent.__version__,
     )
+
+
+def _write_shard(tasks: Sequence[Task], folder: pathlib.Path, split: str) -> str:
+    """Write one split's parquet shard; returns its path relative to the dataset folder."""
+    rows = [task.to_row() for task in tasks if task.split == split]
+    scratch = folder / "data" / f"{split}.parquet.tmp"
+    datasets.Dataset.from_list(rows, features=FEATURES).to_parquet(str(scratch))
+    fingerprint = hashlib.sha256(scratch.read_bytes()).hexdigest()[:16]
+    relative = f"data/{split}-00000-of-00001-{fingerprint}.parquet"
+    scratch.rename(folder / relative)
+    logger.info("wrote %d %s tasks to %s", len(rows), split, relative)
+    return relative
 
 
 def write_dataset(
@@ -93,12 +104,8 @@ def write_dataset(
     staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-", dir=output_dir.parent))
     try:
         (staging / "data").mkdir()
-        for split in SPLITS:
-            rows = [task.to_row() for task in tasks if task.split == split]
-            table = datasets.Dataset.from_list(rows, features=FEATURES)
-            table.to_parquet(str(staging / shard_path(split)))
-            logger.info("wrote %d %s tasks", len(rows), split)
-        (staging / "README.md").write_text(render_card(tasks), encoding="utf-8")
+        shards = {split: _write_shard(tasks, staging, split) for split in SPLITS}
+        (staging / "README.md").write_text(render_card(tasks, shards), encoding="utf-8")
         staging.chmod(0o755)  # mkdtemp makes it private; the dataset is meant to be shared
         if output_dir.exists():
             shutil.rmtree(output_dir)
@@ -109,11 +116,15 @@ def write_dataset(
     return output_dir
 
 
-def load_tasks_dataset(folder: str | pathlib.Path) -> list[Task]:
-    """Read a folder written by `write_dataset` back into `Task`s (all splits, suite order kept).
+def shard_files(folder: str | pathlib.Path, split: str) -> list[pathlib.Path]:
+    """The parquet shards of one split in a folder written by `write_dataset`."""
+    return sorted(pathlib.Path(folder).glob(f"data/{split}-*.parquet"))
 
-    datasets 5.2 caches a local folder under its name alone (not its content or mtime), so a rebuilt
-    folder would load stale rows from ~/.cache; force a fresh read.
-    """
-    loaded = datasets.load_dataset(str(folder), download_mode="force_redownload")
-    return [Task.from_row(row) for split in SPLITS if split in loaded for row in loaded[split]]
+
+def load_tasks_dataset(folder: str | pathlib.Path) -> list[Task]:
+    """Read a folder written by `write_dataset` back into `Task`s (train then test, suite order kept)."""
+    tasks = []
+    for split in SPLITS:
+        for shard in shard_files(folder, split):
+            tasks.extend(Task.from_row(row) for row in pq.read_table(shard).to_pylist())
+    return tasks

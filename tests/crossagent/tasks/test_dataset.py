@@ -7,7 +7,7 @@ import datasets
 import pytest
 
 from crossagent.tasks import load_suite
-from crossagent.tasks.dataset import load_tasks_dataset, shard_path, write_dataset
+from crossagent.tasks.dataset import load_tasks_dataset, shard_files, write_dataset
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 
@@ -20,8 +20,7 @@ def built(tmp_path_factory):
 
 
 def test_load_dataset_reads_the_folder_offline(built):
-    # force_redownload: datasets caches a local folder by its name alone (see the card).
-    loaded = datasets.load_dataset(str(built), download_mode="force_redownload")
+    loaded = datasets.load_dataset(str(built))
     assert set(loaded) == {"train", "test"}
     assert loaded["train"].num_rows == 30
     assert loaded["train"].num_rows + loaded["test"].num_rows == len(load_suite())
@@ -31,10 +30,20 @@ def test_load_dataset_reads_the_folder_offline(built):
 def test_card_has_configs_counts_and_license(built):
     card = (built / "README.md").read_text()
     assert card.startswith("---\n") and "configs:" in card and "license: apache-2.0" in card
-    assert f"path: {shard_path('train')}" in card
+    assert f"path: {shard_files(built, 'train')[0].relative_to(built)}" in card
     assert "| mine_block | 10 |" in card
     assert f"| **all** | 30 | {len(load_suite()) - 30} | {len(load_suite())} |" in card
     assert not list(built.parent.glob(".tasks-*")), "the staging folder must be gone"
+
+
+def test_a_rebuilt_folder_never_loads_stale_rows_from_the_cache(tmp_path):
+    # datasets caches a local folder by its name and listed files; fingerprinted shard names change
+    # with the content, so loading the same path after a rebuild reads the new rows.
+    folder = tmp_path / "tasks"
+    for subset in (load_suite()[:40], load_suite()[:50]):
+        write_dataset(subset, folder, overwrite=True)
+        loaded = datasets.load_dataset(str(folder))
+        assert loaded["train"].num_rows + loaded["test"].num_rows == len(subset)
 
 
 def test_existing_folder_is_not_overwritten_silently(built):
@@ -50,9 +59,8 @@ def test_two_builds_in_different_processes_are_byte_identical(built, tmp_path):
         check=True, env=env, capture_output=True,
     )  # fmt: skip
     for split in ("train", "test"):
-        assert (built / shard_path(split)).read_bytes() == (
-            tmp_path / "again" / shard_path(split)
-        ).read_bytes()
+        (first,), (second,) = shard_files(built, split), shard_files(tmp_path / "again", split)
+        assert first.name == second.name and first.read_bytes() == second.read_bytes()
     assert (built / "README.md").read_text() == (tmp_path / "again" / "README.md").read_text()
 
 
