@@ -8,8 +8,9 @@ put in a character trie. At each step the generated suffix of a row is run throu
 the allowed tokens of an automaton state are those whose whole text keeps the prefix viable (a walk of the
 token trie alongside the automaton, pruned at the first dead character), plus EOS where the prefix is
 already a complete action. Masks are cached per automaton state, so after warm-up a step costs one dict
-lookup per row. Assumes a tokenizer whose decode reproduces the text exactly (byte-level BPE, SentencePiece);
-WordPiece decoders insert spaces and cannot produce `move(12,-3)`.
+lookup per row; memory is one index tensor per visited state (a few hundred in practice).
+Assumes a tokenizer whose decode reproduces the text exactly (byte-level BPE, SentencePiece); WordPiece
+decoders insert spaces and cannot produce `move(12,-3)`.
 Ships inside saved models: torch, transformers, the standard library and siblings only.
 """
 
@@ -79,7 +80,7 @@ class ActionLogitsProcessor(LogitsProcessor):
             for ch in text:
                 node = node.children.setdefault(ch, _TrieNode())
             node.ids.append(i)
-        self._masks: dict[tuple[int, int], torch.Tensor] = {}
+        self._masks: dict[tuple[int, int], torch.Tensor] = {}  # (state, vocab) -> allowed ids
         self._states: dict[tuple[int, ...], int] = {}
         self._prompt: torch.Tensor | None = None
 
@@ -101,13 +102,13 @@ class ActionLogitsProcessor(LogitsProcessor):
         # A prefix no token can continue (e.g. a tokenizer without the latent tokens) ends; it won't parse.
         return allowed or list(self.eos_ids)
 
-    def _mask(self, state: int, vocab_size: int, device) -> torch.Tensor:
+    def _allowed_tensor(self, state: int, vocab_size: int, device) -> torch.Tensor:
+        # Index tensors, not vocabulary-wide masks: most states allow a handful of tokens.
         key = (state, vocab_size)
         if key not in self._masks:
-            mask = torch.zeros(vocab_size, dtype=torch.bool)
-            ids = [i for i in self.allowed_ids(state) if i < vocab_size]
-            mask[ids] = True
-            self._masks[key] = mask
+            self._masks[key] = torch.tensor(
+                [i for i in self.allowed_ids(state) if i < vocab_size], dtype=torch.long
+            )
         return self._masks[key].to(device)
 
     def state_after(self, ids: list[int]) -> int:
@@ -141,11 +142,13 @@ class ActionLogitsProcessor(LogitsProcessor):
             self._prompt = input_ids.clone()
             self._states.clear()
             n = input_ids.shape[1]
-        allowed = torch.ones_like(scores, dtype=torch.bool)
+        allowed = torch.zeros_like(scores, dtype=torch.bool)
         for row in range(input_ids.shape[0]):
             state = self.state_after(input_ids[row, n:].tolist())
-            if state != _FINISHED:  # finished rows are padded by generate; leave their scores alone
-                allowed[row] = self._mask(state, scores.shape[-1], scores.device)
+            if state == _FINISHED:  # finished rows are padded by generate; leave their scores alone
+                allowed[row] = True
+            else:
+                allowed[row, self._allowed_tensor(state, scores.shape[-1], scores.device)] = True
         return scores.masked_fill(~allowed, float("-inf"))
 
 
