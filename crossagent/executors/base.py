@@ -54,16 +54,18 @@ class ExecutorBase:
         self._start(action, observation)
 
     def next_tick(self, observation) -> EnvAction | None:
-        if self.status != RUNNING:
-            return None
-        if self.ticks >= self.max_ticks:
+        if self.status == RUNNING and self.ticks >= self.max_ticks:
             self.status = self._status_at_cap()
-            return None
-        tick = self._tick(observation)
+        tick = self._tick(observation) if self.status == RUNNING else None
         if tick is None:
             if self.status == RUNNING:
                 self.status = DONE
-            return None
+            if self.ticks or self.status == IDLE:
+                return None
+            # Every action advances the world at least one tick, so a model call can never stall time.
+            from crossagent.executors.raw import no_op_env
+
+            tick = no_op_env()
         self.ticks += 1
         return tick
 
