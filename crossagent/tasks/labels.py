@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from crossagent.executors.raw import env_to_raw
 from modeling_crossagent.action_spaces import (
     CAMERA_DEGREES_PER_UNIT,
@@ -105,3 +107,27 @@ class Decision:
                 ("skill", self.skill), ("latent", self.latent),
             )
         }  # fmt: skip
+
+
+def assign_latent(decisions: Sequence[Decision], raw_ticks: Sequence[RawAction], codebook) -> None:
+    """Fill each decision's latent label: the code of the `chunk_length` raw ticks it starts.
+
+    `codebook` is an `executors.latent.LatentCodebook`; a chunk running past the episode's end is padded
+    with no-op ticks (what the world sees after the episode).
+    """
+    from crossagent.executors.latent import tick_vector
+
+    length = codebook.chunk_length
+    vectors = [tick_vector(tick, codebook.camera_scale) for tick in raw_ticks]
+    pad = tick_vector(RawAction(), codebook.camera_scale)
+    start = 0
+    chunks = []
+    for decision in decisions:
+        window = vectors[start : start + length]
+        chunks.append(np.stack([*window, *[pad] * (length - len(window))]))
+        start += decision.ticks
+    if start != len(raw_ticks):
+        raise ValueError(f"decisions cover {start} ticks but the episode has {len(raw_ticks)} raw ticks")
+    codes = codebook.encode(np.stack(chunks)) if chunks else []
+    for decision, code in zip(decisions, codes):
+        decision.latent = LatentAction(int(code))

@@ -65,3 +65,16 @@ def test_check_table(sim):
     table = format_table(results)
     assert "| mine_block | 1 | 100.0% |" in table and "| interact_block | 1 | 100.0% |" in table
     assert "| **all** | 2 | 100.0% |" in table
+
+
+def test_latent_labels_come_from_a_codebook_fitted_on_expert_ticks(sim):
+    from crossagent.executors.latent import LatentCodebook, episode_chunks
+    from crossagent.tasks.labels import assign_latent
+
+    episodes = [run_expert(get_task(task_id), sim) for task_id in ("kill_entity:cow", "craft_item:paper")]
+    codebook = LatentCodebook.fit(episode_chunks([e.raw_ticks for e in episodes], 4, stride=1), num_codes=8)
+    for episode in episodes:
+        assign_latent(episode.decisions, episode.raw_ticks, codebook)
+        codes = [d.latent.index for d in episode.decisions]
+        assert all(0 <= c < 8 for c in codes)
+        assert parse(episode.decisions[0].texts()["latent"], num_latent_codes=8).index == codes[0]
