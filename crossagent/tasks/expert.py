@@ -23,7 +23,7 @@ from crossagent.executors.motion import MOTION_TICKS
 from crossagent.executors.raw import env_to_raw, no_op_env, raw_to_env
 from crossagent.tasks.gui_solver import Click, next_task_click
 from crossagent.tasks.labels import Decision, motion_label
-from crossagent.tasks.privileged import find_block, find_mob, target_center, visible_point
+from crossagent.tasks.privileged import block_candidates, mob_candidates, pick_target, target_center
 from crossagent.tasks.task import CRAFT_ITEM, INTERACT_BLOCK, KILL_ENTITY, MINE_BLOCK, SMELT_ITEM, Task
 from modeling_crossagent.action_spaces import GroundingAction, RawAction, SkillAction
 
@@ -111,10 +111,10 @@ class ScriptedExpert:
 
     def _decide_world(self, sim) -> tuple[Decision, TickSource, int]:
         name = self.task.target
-        target = find_mob(sim, name) if self.task.category == KILL_ENTITY else find_block(sim, name)
+        find = mob_candidates if self.task.category == KILL_ENTITY else block_candidates
+        target, point = pick_target(sim, find(sim, name))
         if target is None:
             return Decision(sim.tick, RawAction(), None, None, SkillAction("look for", name)), _no_ops(), 1
-        point = visible_point(sim, target)
         if point is None:
             center = target_center(sim, target)
             dx, dy = sim_view.aim(sim, center, TURN_DEGREES)

@@ -78,3 +78,15 @@ def test_latent_labels_come_from_a_codebook_fitted_on_expert_ticks(sim):
         codes = [d.latent.index for d in episode.decisions]
         assert all(0 <= c < 8 for c in codes)
         assert parse(episode.decisions[0].texts()["latent"], num_latent_codes=8).index == codes[0]
+
+
+def test_world_targets_are_in_view_at_reset(sim):
+    from crossagent.tasks import select_tasks
+    from crossagent.tasks.privileged import block_candidates, mob_candidates, pick_target
+
+    for category in ("mine_block", "kill_entity", "interact_block"):
+        for task in select_tasks(category=category):
+            sim.reset(task.scene)
+            find = mob_candidates if category == "kill_entity" else block_candidates
+            target, point = pick_target(sim, find(sim, task.target))
+            assert target is not None and point is not None, task.id
