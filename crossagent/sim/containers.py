@@ -111,6 +111,10 @@ class Furnace:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Furnace:
         furnace = cls()
+        if len(data["slots"]) != 3:
+            raise ValueError(
+                f"furnace state has {len(data['slots'])} slots, expected 3 (input, fuel, output)"
+            )
         furnace.slots = [ItemStack.from_list(s) for s in data["slots"]]
         for key in ("lit_time", "lit_duration", "cook_progress", "cook_total"):
             setattr(furnace, key, int(data[key]))

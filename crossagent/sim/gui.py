@@ -8,8 +8,9 @@ Kinds: 'inventory' (2x2 crafting), 'crafting_table' (3x3), 'furnace', 'chest'. C
 - result slots: taking crafts (one of each ingredient is consumed, `craft_item` += the count taken);
   shift + click on a crafting result crafts as many times as the inventory has room for; taking from
   a furnace output counts `craft_item` and `smelt_item`.
-Known differences from the game: right-click on a crafting result takes the whole result (as players
-expect) and closing a screen puts the cursor stack back into the inventory instead of throwing it.
+Right-click on a crafting result takes the whole result, as in the game (its result container ignores
+the amount). Known difference: closing a screen puts the cursor stack back into the inventory (the game
+throws it on the ground); what does not fit is returned for the world to drop.
 """
 
 from __future__ import annotations

@@ -17,7 +17,15 @@ from crossagent.sim.data.blocks import (
     dig_speed,
 )
 from crossagent.sim.data.items import FOODS, ITEMS, ITEMS_BY_ID, FoodInfo, ItemInfo, item_info, stack_size
-from crossagent.sim.data.mobs import HOSTILE_MOBS, MOBS, PASSIVE_MOBS, MobInfo, mob_drops, mob_info
+from crossagent.sim.data.mobs import (
+    HOSTILE_MOBS,
+    MOBS,
+    NEUTRAL_MOBS,
+    PASSIVE_MOBS,
+    MobInfo,
+    mob_drops,
+    mob_info,
+)
 from crossagent.sim.data.recipes import (
     FUELS,
     RECIPES,
@@ -57,6 +65,7 @@ __all__ = [
     "ITEMS_BY_ID",
     "MC_VERSION",
     "MOBS",
+    "NEUTRAL_MOBS",
     "PASSIVE_MOBS",
     "RECIPES",
     "REMAINDERS",

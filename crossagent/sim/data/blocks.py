@@ -124,8 +124,14 @@ def block_id(name: str) -> int:
     return block_info(name).id
 
 
+def _check_held(held_item: str | None) -> None:
+    if held_item and held_item not in _ITEM_ID_KEYS:
+        lookup(_ITEM_ID_KEYS, held_item, "held item")
+
+
 def can_harvest(block_name: str, held_item: str | None) -> bool:
     """Whether breaking the block with `held_item` (None = hand) yields drops."""
+    _check_held(held_item)
     tools = block_info(block_name).harvest_tools
     return tools is None or (held_item in tools)
 
@@ -152,6 +158,7 @@ def break_ticks(block_name: str, held_item: str | None) -> int:
     accumulated damage reaches 1, so ticks = ceil(1 / damage); damage >= 1 breaks instantly.
     """
     info = block_info(block_name)
+    _check_held(held_item)
     if info.hardness is None:
         return UNBREAKABLE
     if info.hardness == 0:

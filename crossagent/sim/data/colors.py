@@ -6,7 +6,8 @@ import hashlib
 
 RGB = tuple[int, int, int]
 
-# Exact names whose look matters most in the generated world.
+# Exact names whose look matters most in the generated world; ores get the colour of their specks so
+# that they stand out from stone at 64x64.
 PALETTE: dict[str, RGB] = {
     "air": (0, 0, 0),
     "stone": (125, 125, 125),
@@ -23,7 +24,7 @@ PALETTE: dict[str, RGB] = {
     "lava": (207, 92, 20),
     "sand": (219, 207, 163),
     "red_sand": (190, 102, 33),
-    "gravel": (131, 127, 126),
+    "gravel": (150, 138, 130),
     "clay": (160, 166, 179),
     "snow": (249, 254, 254),
     "snow_block": (249, 254, 254),
@@ -31,13 +32,13 @@ PALETTE: dict[str, RGB] = {
     "packed_ice": (141, 180, 250),
     "obsidian": (20, 18, 29),
     "glass": (200, 230, 240),
-    "coal_ore": (105, 105, 105),
-    "iron_ore": (136, 129, 122),
-    "gold_ore": (143, 140, 125),
-    "diamond_ore": (121, 141, 140),
-    "redstone_ore": (133, 107, 107),
-    "lapis_ore": (99, 110, 132),
-    "emerald_ore": (117, 136, 124),
+    "coal_ore": (58, 58, 58),
+    "iron_ore": (196, 156, 128),
+    "gold_ore": (222, 196, 70),
+    "diamond_ore": (90, 215, 215),
+    "redstone_ore": (190, 40, 35),
+    "lapis_ore": (45, 75, 185),
+    "emerald_ore": (45, 190, 95),
     "crafting_table": (120, 73, 42),
     "furnace": (96, 96, 96),
     "chest": (162, 116, 46),

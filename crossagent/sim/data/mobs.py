@@ -20,7 +20,7 @@ class MobInfo:
     damage: float
     """Melee damage per hit on Normal difficulty (0 = does not attack)."""
     hostile: bool
-    """Attacks the player on sight."""
+    """Attacks the player on sight (category 'hostile')."""
     speed: float
     """Walking speed in blocks/s (see `movement_speed`)."""
     width: float
@@ -36,9 +36,14 @@ class MobInfo:
     (the game feeds the attribute both as the input and the acceleration factor)."""
     id: int = 0
     """minecraft-data entity id."""
+    category: str = "passive"
+    """'passive', 'neutral' (attacks only when provoked: wolf, enderman, ...) or 'hostile'."""
 
 
 # name: (max health, Normal-difficulty melee damage, hostile, movement_speed attribute)
+NEUTRAL_MOBS = frozenset(
+    ["wolf", "polar_bear", "panda", "bee", "iron_golem", "dolphin", "llama", "enderman"]
+)  # fmt: skip
 MOB_STATS: dict[str, tuple[float, float, bool, float]] = {
     # passive and neutral
     "cow": (10, 0, False, 0.2), "mooshroom": (10, 0, False, 0.2), "pig": (10, 0, False, 0.25),
@@ -56,7 +61,7 @@ MOB_STATS: dict[str, tuple[float, float, bool, float]] = {
     "zombie": (20, 3, True, 0.23), "husk": (20, 3, True, 0.23), "drowned": (20, 3, True, 0.23),
     "zombie_villager": (20, 3, True, 0.23), "skeleton": (20, 4, True, 0.25), "stray": (20, 4, True, 0.25),
     "creeper": (20, 43, True, 0.25), "spider": (16, 2, True, 0.3), "cave_spider": (12, 2, True, 0.3),
-    "enderman": (40, 7, True, 0.3), "witch": (26, 6, True, 0.25), "slime": (16, 4, True, 0.4),
+    "enderman": (40, 7, False, 0.3), "witch": (26, 6, True, 0.25), "slime": (16, 4, True, 0.4),
     "silverfish": (8, 1, True, 0.25), "phantom": (20, 2, True, 0.3), "pillager": (24, 4, True, 0.35),
     "vindicator": (24, 13, True, 0.35), "evoker": (24, 6, True, 0.3), "ravager": (100, 12, True, 0.3),
     "guardian": (30, 6, True, 0.25), "endermite": (8, 2, True, 0.25),
@@ -84,6 +89,7 @@ def _build() -> dict[str, MobInfo]:
             drops=tuple(drops),
             movement_speed=attr,
             id=int(raw["id"]),
+            category="hostile" if hostile else "neutral" if name in NEUTRAL_MOBS else "passive",
         )
     return mobs
 
@@ -91,7 +97,7 @@ def _build() -> dict[str, MobInfo]:
 MOBS: dict[str, MobInfo] = _build()
 """Overworld mobs by name."""
 HOSTILE_MOBS = tuple(name for name, info in MOBS.items() if info.hostile)
-PASSIVE_MOBS = tuple(name for name, info in MOBS.items() if not info.hostile)
+PASSIVE_MOBS = tuple(name for name, info in MOBS.items() if info.category == "passive")
 
 
 def mob_info(name: str) -> MobInfo:

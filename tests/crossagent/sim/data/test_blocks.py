@@ -94,5 +94,20 @@ def test_interactable_blocks():
 def test_unknown_block_suggests_names():
     with pytest.raises(ValueError, match=r"unknown block 'oak_logg'.*'oak_log'"):
         break_ticks("oak_logg", None)
+    with pytest.raises(ValueError, match=r"unknown held item 'iron_pickax'.*'iron_pickaxe'"):
+        break_ticks("stone", "iron_pickax")
     with pytest.raises(ValueError, match="unknown block"):
         block_drops("stnoe", None, random.Random(0))
+
+
+def test_world_blocks_have_distinct_colours():
+    names = [
+        "stone", "dirt", "grass_block", "sand", "gravel", "water", "oak_log", "birch_log", "spruce_log",
+        "oak_leaves", "coal_ore", "iron_ore", "gold_ore", "diamond_ore", "redstone_ore", "lapis_ore",
+        "crafting_table", "furnace", "snow_block", "clay",
+    ]  # fmt: skip
+    colours = [block_info(n).color for n in names]
+    for i, a in enumerate(colours):
+        for j in range(i + 1, len(colours)):
+            distance = sum(abs(x - y) for x, y in zip(a, colours[j]))
+            assert distance >= 24, (names[i], names[j], distance)

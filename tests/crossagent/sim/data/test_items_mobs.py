@@ -12,6 +12,8 @@ from crossagent.sim.data import (
     HOSTILE_MOBS,
     ITEMS,
     MOBS,
+    NEUTRAL_MOBS,
+    PASSIVE_MOBS,
     attack_cooldown_ticks,
     attack_damage,
     item_info,
@@ -44,6 +46,9 @@ def test_mobs():
     assert cow.health == 10 and not cow.hostile and (cow.width, cow.height) == (0.9, 1.4)
     assert 2.0 < zombie.speed < 2.6  # zombies walk about 2.3 blocks/s
     assert {"zombie", "skeleton", "creeper", "spider"} <= set(HOSTILE_MOBS)
+    assert mob_info("enderman").category == "neutral" and mob_info("wolf").category == "neutral"
+    assert cow.category == "passive" and zombie.category == "hostile"
+    assert "cow" in PASSIVE_MOBS and "wolf" in NEUTRAL_MOBS and "wolf" not in PASSIVE_MOBS
     assert all(m.health > 0 for m in MOBS.values())
     # A drop list holds only real items.
     assert all(d.item in ITEMS for m in MOBS.values() for d in m.drops)

@@ -87,3 +87,26 @@ def test_smelting_and_fuels():
     assert fuel_ticks("crimson_planks") == 0  # nether wood does not burn
     assert all(k in ITEMS and v[0] in ITEMS for k, v in SMELTING.items())
     assert all(k in ITEMS for k in FUELS)
+
+
+def test_every_minecraft_data_entry_crafts_its_result():
+    import minecraft_data
+
+    data = minecraft_data("1.16.5")
+    name = {item["id"]: item["name"] for item in data.items_list}
+    for entries in data.recipes.values():
+        for raw in entries:
+            grid: list[str | None] = [None] * 9
+            if "inShape" in raw:
+                for y, row in enumerate(raw["inShape"]):
+                    for x, cell in enumerate(row):
+                        grid[y * 3 + x] = None if cell is None else name[cell]
+            else:
+                for i, cell in enumerate(raw["ingredients"]):
+                    grid[i] = name[cell]
+            assert match_recipe(grid, 3) == (name[raw["result"]["id"]], raw["result"]["count"]), raw
+
+
+def test_shapeless_merges_only_one_alternative_slot():
+    # Merging per slot is exact only when variants differ in one ingredient (true for 1.16.5).
+    assert all(sum(len(c) > 1 for c in r.cells) <= 1 for r in RECIPES if r.shapeless)
