@@ -29,12 +29,13 @@ from crossagent.sim.containers import Chest, Furnace
 from crossagent.sim.data.blocks import BLOCK_IDS, INTERACTABLE_BLOCKS, block_drops, break_ticks
 from crossagent.sim.data.items import FOODS
 from crossagent.sim.data.mobs import mob_drops
-from crossagent.sim.data.tools import attack_cooldown_ticks, attack_damage
+from crossagent.sim.data.survival import EAT_TICKS, EXHAUSTION
+from crossagent.sim.data.tools import BLOCK_REACH, ENTITY_REACH, attack_cooldown_ticks, attack_damage
 from crossagent.sim.frame import FrameRenderer
 from crossagent.sim.gui import GuiScreen
 from crossagent.sim.inventory import ItemStack
 from crossagent.sim.lookup import BLOCK_NAMES, BLOCK_SOLID
-from crossagent.sim.player import BLOCK_REACH, ENTITY_REACH, HALF_WIDTH, HEIGHT
+from crossagent.sim.player import HALF_WIDTH, HEIGHT
 from crossagent.sim.raycast import cast_world, nearest_box
 from crossagent.sim.scene import SceneSpec
 from crossagent.sim.stats import Statistics
@@ -42,7 +43,6 @@ from crossagent.sim.world import World, WorldConfig
 
 DESTROY_DELAY = 5
 """Ticks after breaking a block before the next one starts (Minecraft's destroyDelay)."""
-EAT_TICKS = 32
 
 
 class MineSim:
@@ -169,7 +169,7 @@ class MineSim:
             self.mining_target, self.mining_progress = None, 0
             if self.player.attack_cooldown == 0:
                 self.player.attack_cooldown = attack_cooldown_ticks(held)
-                self.player.exhaustion += 0.1
+                self.player.exhaustion += EXHAUSTION["attack"]
                 index = target["index"]
                 if self.mobs.hit(index, attack_damage(held), self.player.pos):
                     name = self.mobs.name(index)
