@@ -83,6 +83,12 @@ class ActionLogitsProcessor(LogitsProcessor):
         self._masks: dict[tuple[int, int], torch.Tensor] = {}  # (state, vocab) -> allowed ids
         self._states: dict[tuple[int, ...], int] = {}
         self._prompt: torch.Tensor | None = None
+        self._last_length = -1
+
+    def reset(self) -> None:
+        """Forget the current generation (done automatically when a new prompt arrives)."""
+        self._prompt, self._last_length = None, -1
+        self._states.clear()
 
     def allowed_ids(self, state: int) -> list[int]:
         """Token ids allowed after automaton `state` (EOS included when the action is complete)."""
@@ -131,17 +137,19 @@ class ActionLogitsProcessor(LogitsProcessor):
         return state
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        # A new `generate` call starts when the prompt part differs from the one seen so far.
+        # A new `generate` call starts unless this is the previous call's input plus one token with the same
+        # prompt (a multi-turn prompt that extends the last one is longer by more than one token).
         n = 0 if self._prompt is None else self._prompt.shape[1]
         if (
             self._prompt is None
-            or input_ids.shape[1] <= n
+            or input_ids.shape[1] != self._last_length + 1
             or input_ids.shape[0] != self._prompt.shape[0]
             or not torch.equal(input_ids[:, :n], self._prompt)
         ):
+            self.reset()
             self._prompt = input_ids.clone()
-            self._states.clear()
             n = input_ids.shape[1]
+        self._last_length = input_ids.shape[1]
         allowed = torch.zeros_like(scores, dtype=torch.bool)
         for row in range(input_ids.shape[0]):
             state = self.state_after(input_ids[row, n:].tolist())
