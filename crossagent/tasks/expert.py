@@ -35,6 +35,8 @@ GUI_CLICK_TICKS = 20
 """Cap on one GUI click (cursor travel plus the click)."""
 WAIT_TICKS = 20
 """One wait decision while the furnace cooks."""
+CHASE_DISTANCE = 1.5
+"""Horizontal distance (blocks) to a target out of view beyond which the expert walks toward it."""
 
 WORLD_VERBS = {MINE_BLOCK: "Mine", KILL_ENTITY: "Kill", INTERACT_BLOCK: "Use"}
 SKILL_VERBS = {
@@ -115,13 +117,12 @@ class ScriptedExpert:
         target, point = pick_target(sim, find(sim, name))
         if target is None:
             return Decision(sim.tick, RawAction(), None, None, SkillAction("look for", name)), _no_ops(), 1
-        if point is None:
+        if point is None:  # out of view (fled, behind a hill): walk toward it until it shows again
             center = target_center(sim, target)
-            dx, dy = sim_view.aim(sim, center, TURN_DEGREES)
-            turn = raw_to_env(RawAction(frozenset(), dx, dy))
-            ticks = iter([turn])
-            decision = Decision(sim.tick, RawAction(), None, None, SkillAction("look for", name))
-            return decision, lambda: next(ticks, None), 1
+            far = float(np.hypot(*(center - sim.player.eye)[[0, 2]])) > CHASE_DISTANCE
+            skill = SkillAction("approach" if far else "look for", name)
+            decision = Decision(sim.tick, RawAction(), None, None, skill)
+            return decision, _chase_source(sim, target), DECISION_TICKS
         action = GroundingAction(WORLD_VERBS[self.task.category], name, point)
         decision = Decision(sim.tick, RawAction(), None, action, SkillAction(self.skill_verb, name))
         return decision, self._executor_source(sim, action, DECISION_TICKS), DECISION_TICKS
@@ -129,6 +130,24 @@ class ScriptedExpert:
 
 def _no_ops() -> TickSource:
     return no_op_env
+
+
+def _chase_source(sim, target) -> TickSource:
+    """Raw ticks that turn toward a target out of view and walk to it (jumping up steps)."""
+
+    def tick() -> dict | None:
+        center = target_center(sim, target)
+        if center is None:
+            return None
+        dx, dy = sim_view.aim(sim, center, TURN_DEGREES)
+        buttons: set[str] = set()
+        if float(np.hypot(*(center - sim.player.eye)[[0, 2]])) > CHASE_DISTANCE:
+            buttons.add("forward")
+            if sim_view.stuck(sim):
+                buttons.add("jump")
+        return raw_to_env(RawAction(frozenset(buttons), dx, dy))
+
+    return tick
 
 
 def succeeded(sim, task: Task) -> bool:
