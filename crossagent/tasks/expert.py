@@ -12,17 +12,18 @@ dataset builders.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from crossagent.executors import sim_view
-from crossagent.executors.grounding import TURN_DEGREES, GroundingExecutor
+from crossagent.executors.grounding import GroundingExecutor
 from crossagent.executors.motion import MOTION_TICKS
-from crossagent.executors.raw import env_to_raw, no_op_env, raw_to_env
+from crossagent.executors.raw import env_to_raw, no_op_env
+from crossagent.sim.data.mobs import MOBS
+from crossagent.tasks import moves
 from crossagent.tasks.gui_solver import Click, next_task_click
 from crossagent.tasks.labels import Decision, motion_label
+from crossagent.tasks.moves import TickSource
 from crossagent.tasks.privileged import block_candidates, mob_candidates, pick_target, target_center
 from crossagent.tasks.task import CRAFT_ITEM, INTERACT_BLOCK, KILL_ENTITY, MINE_BLOCK, SMELT_ITEM, Task
 from modeling_crossagent.action_spaces import GroundingAction, RawAction, SkillAction
@@ -35,8 +36,6 @@ GUI_CLICK_TICKS = 20
 """Cap on one GUI click (cursor travel plus the click)."""
 WAIT_TICKS = 20
 """One wait decision while the furnace cooks."""
-CHASE_DISTANCE = 1.5
-"""Horizontal distance (blocks) to a target out of view beyond which the expert walks toward it."""
 
 WORLD_VERBS = {MINE_BLOCK: "Mine", KILL_ENTITY: "Kill", INTERACT_BLOCK: "Use"}
 SKILL_VERBS = {
@@ -46,9 +45,6 @@ SKILL_VERBS = {
     CRAFT_ITEM: "craft",
     SMELT_ITEM: "smelt",
 }
-
-TickSource = Callable[[], dict | None]
-"""Gives the next env tick of a decision, or None when the decision is over."""
 
 
 @dataclass
@@ -113,41 +109,33 @@ class ScriptedExpert:
 
     def _decide_world(self, sim) -> tuple[Decision, TickSource, int]:
         name = self.task.target
-        find = mob_candidates if self.task.category == KILL_ENTITY else block_candidates
-        target, point = pick_target(sim, find(sim, name))
+        mob_task = self.task.category == KILL_ENTITY
+        target, point = pick_target(sim, (mob_candidates if mob_task else block_candidates)(sim, name))
         if target is None:
             return Decision(sim.tick, RawAction(), None, None, SkillAction("look for", name)), _no_ops(), 1
-        if point is None:  # out of view (fled, behind a hill): walk toward it until it shows again
-            center = target_center(sim, target)
-            far = float(np.hypot(*(center - sim.player.eye)[[0, 2]])) > CHASE_DISTANCE
-            skill = SkillAction("approach" if far else "look for", name)
-            decision = Decision(sim.tick, RawAction(), None, None, skill)
-            return decision, _chase_source(sim, target), DECISION_TICKS
+        skill = SkillAction(self.skill_verb, name)
+        if mob_task and MOBS[name].hostile and moves.must_retreat(sim, target):
+            # The grounding executor cannot back off: no grounding label for these ticks.
+            return (
+                Decision(sim.tick, RawAction(), None, None, skill),
+                moves.retreat(sim, target),
+                DECISION_TICKS,
+            )
+        center = target_center(sim, target)
+        far = moves.horizontal_distance(sim, center)
+        if point is None or (mob_task and far > moves.SPRINT_DISTANCE):
+            # Out of view, or a mob that may outrun a walk: chase it (sprinting when far).
+            grounding = None if point is None else GroundingAction("Approach", name, point)
+            verb = "approach" if far > moves.CHASE_DISTANCE else "look for"
+            decision = Decision(sim.tick, RawAction(), None, grounding, SkillAction(verb, name))
+            return decision, moves.chase(sim, target), DECISION_TICKS
         action = GroundingAction(WORLD_VERBS[self.task.category], name, point)
-        decision = Decision(sim.tick, RawAction(), None, action, SkillAction(self.skill_verb, name))
+        decision = Decision(sim.tick, RawAction(), None, action, skill)
         return decision, self._executor_source(sim, action, DECISION_TICKS), DECISION_TICKS
 
 
 def _no_ops() -> TickSource:
     return no_op_env
-
-
-def _chase_source(sim, target) -> TickSource:
-    """Raw ticks that turn toward a target out of view and walk to it (jumping up steps)."""
-
-    def tick() -> dict | None:
-        center = target_center(sim, target)
-        if center is None:
-            return None
-        dx, dy = sim_view.aim(sim, center, TURN_DEGREES)
-        buttons: set[str] = set()
-        if float(np.hypot(*(center - sim.player.eye)[[0, 2]])) > CHASE_DISTANCE:
-            buttons.add("forward")
-            if sim_view.stuck(sim):
-                buttons.add("jump")
-        return raw_to_env(RawAction(frozenset(buttons), dx, dy))
-
-    return tick
 
 
 def succeeded(sim, task: Task) -> bool:
