@@ -27,7 +27,7 @@ CHASE_DISTANCE = 1.5
 SPRINT_DISTANCE = 4.0
 """Horizontal distance beyond which chasing sprints."""
 SAFE_DISTANCE = 2.6
-"""Horizontal distance a retreat keeps from a hostile mob (its reach is about 1.4, ours 3)."""
+"""Horizontal distance kept from a hostile mob while the attack recharges (its reach is about 1.4, ours 3)."""
 READY_COOLDOWN = 2
 """Attack-cooldown ticks left at which a retreat stops and the attack goes in again."""
 
