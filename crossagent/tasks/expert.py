@@ -1,8 +1,10 @@
 """The scripted expert: solves tasks from privileged state through the executors, labelling every decision.
 
-World tasks (mine, kill, use): every DECISION_TICKS ticks it finds its target in the world state, picks
-a frame point that shows it and runs the grounding executor (`Mine|Kill|Use <object> (x,y)`) for those
-ticks; when the target is out of view it turns toward it with raw camera ticks. GUI tasks (craft, smelt):
+World tasks (mine, kill, use): every DECISION_TICKS ticks it finds its target in the world state (the
+nearest one in view), picks a frame point that shows it and runs the grounding executor
+(`Mine|Kill|Use <object> (x,y)`) for those ticks; a target out of view or a mob far off is chased with
+its own raw controller, and a hostile mob is backed off from while the attack recharges (`moves`), since
+the grounding executor does neither. GUI tasks (craft, smelt):
 each decision is one click of the closed-loop GUI plan (`gui_solver`), run as a grounding GUI verb
 (`Pick`, `Place`, `Click`), or a wait for the furnace. Each decision records its labels in every space
 (see `labels.Decision`); the episode keeps the raw ticks, and optionally frames and states, for the
