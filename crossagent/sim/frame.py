@@ -33,7 +33,9 @@ def daylight(time_of_day: int) -> float:
 class FrameRenderer:
     """Reusable frame buffers and the camera model of one MineSim."""
 
-    def __init__(self, width: int, height: int, fov: float, view_distance: float):
+    def __init__(self, width: int, height: int, fov: float, view_distance: float, interpolate: bool = True):
+        self.interpolate = interpolate
+        """Fill pixels between rays that hit one face without casting them (see render._trace)."""
         self.width, self.height, self.fov, self.view_distance = (
             width,
             height,
@@ -72,7 +74,7 @@ class FrameRenderer:
             self.frame, self.depth, world.blocks, world.cells, world.ceiling, BLOCK_RGB,
             player.eye, camera_basis(player.yaw, player.pitch), self.fov, sky_top, sky_horizon, light,
             self.view_distance, WATER_RGB, target, progress, mobs.boxes(), MOB_RGB[mobs.kind], mobs.alive,
-            mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE,
+            mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE, self.interpolate,
         )  # fmt: skip
         if sim.gui is None:
             for k, stack in enumerate(sim.inventory.slots[:9]):

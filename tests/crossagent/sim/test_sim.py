@@ -260,3 +260,18 @@ def test_furnace_smelts_over_time_and_levers_count_interactions(sim):
     sim.step({})
     sim.step({"use": 1})
     assert sim.stats.get("interact_block", "lever") == 2 and sim.gui is None
+
+
+def test_interpolated_frames_match_exact_casting(sim):
+    exact = MineSim(W, W, interpolate=False)
+    scene = SceneSpec(seed=8, blocks_in_view=[BlocksInView("gold_ore", 3)], mobs=[MobGroup("cow", 1)])
+    sim.reset(scene)
+    exact.reset(scene)
+    same = total = 0
+    for action in random_actions(30, 5):
+        sim.step(action)
+        exact.step(action)
+        a, b = sim.render(), exact.render()
+        same += int((a == b).all(axis=2).sum())
+        total += a.shape[0] * a.shape[1]
+    assert same / total > 0.999
