@@ -235,6 +235,21 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
         self.config.auto_map = {**(getattr(self.config, "auto_map", None) or {}), **AUTO_MAP}
         return super().save_pretrained(save_directory, **kwargs)
 
+    @classmethod
+    def from_pretrained(cls, *args, allow_missing_weights: bool = False, **kwargs):
+        """As `PreTrainedModel.from_pretrained`, but a checkpoint lacking weights is an error, not a silent
+        random init (an agent evaluated with a random projector looks merely bad, not broken)."""
+        output_loading_info = kwargs.pop("output_loading_info", False)
+        model, info = super().from_pretrained(*args, output_loading_info=True, **kwargs)
+        if info["missing_keys"] and not allow_missing_weights:
+            missing = sorted(info["missing_keys"])
+            raise ValueError(
+                f"The checkpoint lacks {len(missing)} weight(s) of {cls.__name__}: {missing[:20]}"
+                f"{' ...' if len(missing) > 20 else ''}. It was saved from another model or config; load the "
+                "matching folder, or pass allow_missing_weights=True to initialise them randomly."
+            )
+        return (model, info) if output_loading_info else model
+
     def get_input_embeddings(self) -> nn.Module:
         return self.model.get_input_embeddings()
 
