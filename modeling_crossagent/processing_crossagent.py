@@ -121,6 +121,11 @@ class CrossAgentProcessor(ProcessorMixin):
         self.history_length = history_length
         """How many of the previous actions the prompt shows (the last k)."""
         self.image_token = image_token
+        if image_token not in tokenizer.get_vocab():
+            raise ValueError(
+                f"CrossAgentProcessor: the tokenizer has no image token {image_token!r}; add it with "
+                f"tokenizer.add_special_tokens({{'additional_special_tokens': [{image_token!r}]}}) and resize the model."
+            )
         self.image_token_id = tokenizer.convert_tokens_to_ids(image_token)
         super().__init__(image_processor, tokenizer, chat_template=chat_template or CHAT_TEMPLATE)
 

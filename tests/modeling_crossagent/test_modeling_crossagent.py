@@ -9,8 +9,9 @@ from safetensors.torch import load_file, save_file
 from transformers import LogitsProcessor
 
 from modeling_crossagent.action_spaces import ActionParseError, RawAction, SkillAction
+from modeling_crossagent.configuration_crossagent import CrossAgentConfig
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
-from modeling_crossagent.processing_crossagent import InvalidAction
+from modeling_crossagent.processing_crossagent import CrossAgentProcessor, InvalidAction
 
 INSTRUCTIONS = ["mine oak_log", "kill zombie", "craft crafting_table"]
 HISTORIES = [["<|motion|>move forward", "<|raw|>move(3,-2)", "<|skill|>mine oak_log"], [], ["<|raw|>no_op"]]
@@ -208,3 +209,36 @@ def test_constrained_act_always_parses_in_the_allowed_spaces(tiny):
     for spaces in (["grounding", "skill"], ["raw"]):
         actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, constrained=True)
         assert all(not isinstance(a, InvalidAction) and a.space in spaces for a in actions), actions
+
+
+def test_torch_and_numpy_frames_give_the_same_inputs(tiny):
+    _, processor = tiny
+    as_numpy = processor.prepare_act_inputs(frames(), INSTRUCTIONS, HISTORIES)
+    as_torch = processor.prepare_act_inputs(torch.from_numpy(frames()), INSTRUCTIONS, HISTORIES)
+    as_list = processor.prepare_act_inputs([torch.from_numpy(f) for f in frames()], INSTRUCTIONS, HISTORIES)
+    for other in (as_torch, as_list):
+        assert other.keys() == as_numpy.keys()
+        assert all(torch.equal(other[k], as_numpy[k]) for k in as_numpy)
+    small = processor.prepare_act_inputs(
+        frames(size=32), INSTRUCTIONS, HISTORIES
+    )  # resized to the tower's 64
+    assert small["pixel_values"].shape == as_numpy["pixel_values"].shape == (3, 3, 64, 64)
+
+
+def test_config_rejects_token_ids_outside_the_vocabulary_and_unknown_spaces(tiny):
+    model, _ = tiny
+    text = model.config.text_config.to_dict()
+    with pytest.raises(ValueError, match="image_token_id=99999 is outside the text vocabulary"):
+        CrossAgentConfig(text_config=text, image_token_id=99999)
+    with pytest.raises(ValueError, match=r"unknown action spaces \['teleport'\]"):
+        CrossAgentConfig(text_config=text, action_token_ids={"teleport": 7})
+
+
+def test_processor_needs_the_image_token(tiny):
+    _, processor = tiny
+    from tokenizers import Tokenizer, models
+    from transformers import PreTrainedTokenizerFast
+
+    bare = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(models.BPE()))
+    with pytest.raises(ValueError, match="no image token"):
+        CrossAgentProcessor(processor.image_processor, bare)
