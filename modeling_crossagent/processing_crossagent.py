@@ -56,7 +56,7 @@ CHAT_TOKENS: tuple[str, ...] = ("<|pad|>", "<|end|>", "<|system|>", "<|user|>", 
 
 
 @dataclass(frozen=True)
-class InvalidAction:
+class InvalidOutput:
     """A model output that is not an action of the allowed spaces; the rollout counts it invalid and
     executes a no-op tick (never a crash)."""
 
@@ -183,10 +183,10 @@ class CrossAgentProcessor(ProcessorMixin):
 
     def parse_actions(
         self, texts: list[str], spaces=None, known_objects=None
-    ) -> list[Action | InvalidAction]:
-        """Action texts -> Action dataclasses; unparseable texts or actions of other spaces -> InvalidAction."""
+    ) -> list[Action | InvalidOutput]:
+        """Action texts -> Action dataclasses; unparseable texts or actions of other spaces -> InvalidOutput."""
         allowed = check_spaces(spaces)
-        actions: list[Action | InvalidAction] = []
+        actions: list[Action | InvalidOutput] = []
         for text in texts:
             try:
                 action = parse(text, known_objects=known_objects, num_latent_codes=self.num_latent_codes)
@@ -195,7 +195,7 @@ class CrossAgentProcessor(ProcessorMixin):
                         f"action space {action.space!r} is not one of the allowed {list(allowed)}"
                     )
             except ActionParseError as error:
-                action = InvalidAction(text, error)
+                action = InvalidOutput(text, error)
             actions.append(action)
         return actions
 

@@ -11,7 +11,7 @@ from transformers import LogitsProcessor
 from modeling_crossagent.action_spaces import ActionParseError, RawAction, SkillAction
 from modeling_crossagent.configuration_crossagent import CrossAgentConfig
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
-from modeling_crossagent.processing_crossagent import CrossAgentProcessor, InvalidAction
+from modeling_crossagent.processing_crossagent import CrossAgentProcessor, InvalidOutput
 
 INSTRUCTIONS = ["mine oak_log", "kill zombie", "craft crafting_table"]
 HISTORIES = [["<|motion|>move forward", "<|raw|>move(3,-2)", "<|skill|>mine oak_log"], [], ["<|raw|>no_op"]]
@@ -182,9 +182,9 @@ def test_act_parses_outputs_and_marks_invalid_ones(tiny):
     spaces = ["raw", "skill"]
     actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, max_new_tokens=6)
     assert len(actions) == 3
-    for action in actions:  # an untrained model writes junk: it must come back as InvalidAction, not raise
-        assert isinstance(action, InvalidAction | RawAction | SkillAction)
-        if isinstance(action, InvalidAction):
+    for action in actions:  # an untrained model writes junk: it must come back as InvalidOutput, not raise
+        assert isinstance(action, InvalidOutput | RawAction | SkillAction)
+        if isinstance(action, InvalidOutput):
             assert isinstance(action.error, ActionParseError) and action.error.args[0]
     alone = [
         model.act(processor, frames()[i : i + 1], INSTRUCTIONS[i : i + 1], HISTORIES[i : i + 1], spaces=spaces,
@@ -199,16 +199,16 @@ def test_parse_actions_accepts_only_the_allowed_spaces(tiny):
     texts = ["<|skill|>mine oak_log", "<|motion|>jump", "Action: move(3,-2)", "junk"]
     parsed = processor.parse_actions(texts, spaces=["skill", "raw"])
     assert parsed[0] == SkillAction("mine", "oak_log")
-    assert isinstance(parsed[1], InvalidAction) and "motion" in str(parsed[1].error)
+    assert isinstance(parsed[1], InvalidOutput) and "motion" in str(parsed[1].error)
     assert parsed[2] == RawAction(dx=3, dy=-2)
-    assert isinstance(parsed[3], InvalidAction)
+    assert isinstance(parsed[3], InvalidOutput)
 
 
 def test_constrained_act_always_parses_in_the_allowed_spaces(tiny):
     model, processor = tiny
     for spaces in (["grounding", "skill"], ["raw"]):
         actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, constrained=True)
-        assert all(not isinstance(a, InvalidAction) and a.space in spaces for a in actions), actions
+        assert all(not isinstance(a, InvalidOutput) and a.space in spaces for a in actions), actions
 
 
 def test_torch_and_numpy_frames_give_the_same_inputs(tiny):
