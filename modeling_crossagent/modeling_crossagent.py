@@ -86,7 +86,8 @@ def _build_vision_tower(vision_config) -> PreTrainedModel:
 
 
 def _vision_output_width(vision_config) -> int:
-    # Qwen2-VL's patch merger already projects to `out_hidden_size`.
+    # Qwen2-VL's vision `hidden_size` is its patch merger's output (the text width already);
+    # Qwen2.5-VL calls that `out_hidden_size`.
     return getattr(vision_config, "out_hidden_size", None) or vision_config.hidden_size
 
 
