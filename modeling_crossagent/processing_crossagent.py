@@ -138,9 +138,9 @@ class CrossAgentProcessor(ProcessorMixin):
             raise ValueError(
                 f"instruction must be a string, got {type(instruction).__name__}: {instruction!r}."
             )
+        if isinstance(history, str) or not all(isinstance(a, str) for a in history or []):
+            raise ValueError(f"history must be a list of action texts (strings), got {history!r}.")
         history = list(history or [])
-        if not all(isinstance(a, str) for a in history):
-            raise ValueError("history must be a list of action texts (strings).")
         recent = history[-self.history_length :] if self.history_length > 0 else []
         text = f"Instruction: {instruction}\nPrevious actions:\n" + "".join(f"{a}\n" for a in recent)
         return [
@@ -154,6 +154,8 @@ class CrossAgentProcessor(ProcessorMixin):
         if isinstance(instructions, str):
             raise ValueError("instructions must be a list of strings (one per frame), not a single string.")
         instructions = list(instructions)
+        if not instructions:
+            raise ValueError("instructions is empty: pass one instruction (and one frame) per decision.")
         if isinstance(frames, np.ndarray | torch.Tensor) and frames.ndim == 4:
             frames = list(frames)
         frames = [check_frame(f, f"frames[{i}]") for i, f in enumerate(frames)]

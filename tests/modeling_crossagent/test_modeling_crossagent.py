@@ -155,6 +155,10 @@ def test_bad_inputs_are_value_errors_naming_the_field(tiny):
         model.act(processor, good, "mine oak_log")
     with pytest.raises(ValueError, match=r"Unknown action space\(s\) \['teleport'\]"):
         model.act(processor, good, ["mine oak_log"], spaces=["raw", "teleport"])
+    with pytest.raises(ValueError, match="history must be a list of action texts"):
+        model.act(processor, good, ["mine oak_log"], ["<|motion|>jump"])
+    with pytest.raises(ValueError, match="instructions is empty"):
+        model.act(processor, good[:0], [])
     with pytest.raises(ValueError, match="same length"):
         model.act(processor, frames(2), ["mine oak_log"])
 
