@@ -27,6 +27,10 @@ def test_text_only_and_image_inputs(tiny):
     text_only = processor.tokenizer(["mine oak_log", "jump"], padding=True, return_tensors="pt")
     with torch.no_grad():
         assert model(**text_only).logits.shape[:2] == text_only["input_ids"].shape
+        kwargs = dict(max_new_tokens=5, min_new_tokens=5, do_sample=False)
+        assert torch.equal(
+            model.generate(**text_only, **kwargs), model.generate(**text_only, use_cache=False, **kwargs)
+        )
         base = model(**inputs).logits
         other = model(
             **{
