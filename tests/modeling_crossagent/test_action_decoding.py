@@ -51,7 +51,7 @@ def model(tokenizer):
     return LlamaForCausalLM(config).eval()
 
 
-def _sample(model, tokenizer, processor, n=24, seed=0):
+def _sample(model, tokenizer, processor, n=12, seed=0):
     torch.manual_seed(seed)
     prompt = tokenizer(["Chop down the oak log."], return_tensors="pt")
     with torch.no_grad():

@@ -232,3 +232,46 @@ def test_bad_inputs_raise_clear_errors(sim):
         sim.point_hit(1200, 3)
     sim.step({"camera": [500.0, 0.0]})  # out of range pitch is clipped like Minecraft's
     assert sim.player.pitch == 90.0
+
+
+def test_furnace_smelts_over_time_and_levers_count_interactions(sim):
+    inventory = [InventoryEntry("iron_ore", 1, 0), InventoryEntry("coal", 1, 1)]
+    blocks = [BlockAt("furnace", 0, 0, 2), BlockAt("lever", 1, 0, 2)]
+    sim.reset(SceneSpec(seed=5, blocks=blocks, inventory=inventory))
+    sim.step({"use": 1})
+    assert sim.gui.kind == "furnace"
+    hotbar = {s.ref: s.index for s in sim.gui.slots if s.section == "hotbar"}
+    click_slot(sim, hotbar[0])
+    click_slot(sim, 0)  # ore into the input
+    click_slot(sim, hotbar[1])
+    click_slot(sim, 1)  # coal into the fuel slot
+    for _ in range(200):  # Minecraft: 200 ticks per item
+        sim.step({})
+    click_slot(sim, 2, "use")
+    assert sim.gui.cursor_stack is not None and sim.gui.cursor_stack.item == "iron_ingot"
+    assert sim.stats.get("smelt_item", "iron_ingot") == 1
+    sim.step({"ESC": 1})
+    assert sim.inventory.count("iron_ingot") == 1
+    fx, fy, fz = next(iter(sim.containers))
+    lever_centre = np.array([fx - 1 + 0.5, fy + 0.4, fz + 0.5])  # right of a player looking along +z
+    sim.step({"camera": aim_at(sim, lever_centre)})
+    assert sim.target is not None and sim.target["name"] == "lever", sim.target
+    sim.step({"use": 1})
+    sim.step({})
+    sim.step({"use": 1})
+    assert sim.stats.get("interact_block", "lever") == 2 and sim.gui is None
+
+
+def test_interpolated_frames_match_exact_casting(sim):
+    exact = MineSim(W, W, interpolate=False)
+    scene = SceneSpec(seed=8, blocks_in_view=[BlocksInView("gold_ore", 3)], mobs=[MobGroup("cow", 1)])
+    sim.reset(scene)
+    exact.reset(scene)
+    same = total = 0
+    for action in random_actions(30, 5):
+        sim.step(action)
+        exact.step(action)
+        a, b = sim.render(), exact.render()
+        same += int((a == b).all(axis=2).sum())
+        total += a.shape[0] * a.shape[1]
+    assert same / total > 0.999
