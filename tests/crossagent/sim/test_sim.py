@@ -263,15 +263,20 @@ def test_furnace_smelts_over_time_and_levers_count_interactions(sim):
 
 
 def test_interpolated_frames_match_exact_casting(sim):
+    """Interpolated pixels show what an exact cast shows: the same surface at the same depth (colours
+    may differ by a texel where the two distances round differently)."""
     exact = MineSim(W, W, interpolate=False)
     scene = SceneSpec(seed=8, blocks_in_view=[BlocksInView("gold_ore", 3)], mobs=[MobGroup("cow", 1)])
     sim.reset(scene)
     exact.reset(scene)
-    same = total = 0
+    same_depth = close_colour = total = 0
     for action in random_actions(30, 5):
         sim.step(action)
         exact.step(action)
-        a, b = sim.render(), exact.render()
-        same += int((a == b).all(axis=2).sum())
+        a, b = sim.render().astype(int), exact.render().astype(int)
+        da, db = sim.renderer.depth, exact.renderer.depth
+        same_depth += int((np.isclose(da, db, rtol=1e-9, atol=1e-9) | (np.isinf(da) & np.isinf(db))).sum())
+        close_colour += int((np.abs(a - b).max(axis=2) <= 24).sum())
         total += a.shape[0] * a.shape[1]
-    assert same / total > 0.999
+    assert same_depth / total > 0.9995
+    assert close_colour / total > 0.999
