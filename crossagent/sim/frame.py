@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from crossagent.sim.data.blocks import break_ticks
 from crossagent.sim.lookup import BLOCK_RGB, ICON_ACCENT, ICON_BITS, ICON_MAIN, item_index
 from crossagent.sim.mobs_ai import MOB_RGB
 from crossagent.sim.raycast import camera_basis, screen_ray
@@ -62,8 +63,6 @@ class FrameRenderer:
         target = self._no_target
         progress = 0.0
         if sim.mining_target is not None and sim.mining_progress > 0:
-            from crossagent.sim.data.blocks import break_ticks
-
             name = sim.target["name"] if sim.target and sim.target["kind"] == "block" else None
             if name is not None:
                 target = np.array(sim.mining_target, np.int64)
