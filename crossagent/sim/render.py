@@ -196,17 +196,30 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
         step = h
 
 
+def scratch_buffers(width: int, height: int) -> tuple:
+    """Per-pixel hit buffers of `render_world` (allocated once per renderer: fresh megabyte-sized
+    arrays every frame cost page faults): distance, cell, face, water entry, ray direction."""
+    return (
+        np.empty((height, width)),
+        np.empty((height, width, 3), np.int16),
+        np.empty((height, width), np.int8),
+        np.empty((height, width)),
+        np.empty((height, width, 3)),
+    )
+
+
 @njit(cache=True, fastmath=FAST_MATH)
 def render_world(
     out, depth, blocks, cells, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
-    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride, interpolate,
+    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride, interpolate, scratch,
 ):  # fmt: skip
     """Draw the world into out (H, W, 3) uint8 and the hit distance of each pixel into depth.
 
     target (3 ints) is the block being mined, darkened by progress in [0, 1] (the crack overlay);
     boxes (n, 6) are mob AABBs with colours box_rgb, drawn where box_alive, reddened while box_hurt.
     stride > 1 casts one ray per stride x stride block of pixels (the cheap backdrop behind GUIs);
-    interpolate lets `_trace` fill pixels between equal neighbours without casting them.
+    interpolate lets `_trace` fill pixels between equal neighbours without casting them. scratch holds
+    the per-pixel hit buffers (see `scratch_buffers`), reused between frames.
     """
     sx, sy, sz = cells.shape
     flat = cells.reshape(-1)
@@ -229,11 +242,7 @@ def render_world(
                         depth[jj, ii] = t
                         out[jj, ii, 0], out[jj, ii, 1], out[jj, ii, 2] = r, g, b
         return
-    hit_t = np.empty((height, width))
-    hit_cell = np.empty((height, width, 3), np.int64)
-    hit_face = np.empty((height, width), np.int64)
-    hit_water = np.empty((height, width))
-    hit_dir = np.empty((height, width, 3))
+    hit_t, hit_cell, hit_face, hit_water, hit_dir = scratch
     _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
            hit_face, hit_water, hit_dir, interpolate)  # fmt: skip
     for j in range(height):
