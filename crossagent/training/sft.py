@@ -121,7 +121,7 @@ def build_model_and_processor(config: CrossAgentSFTConfig):
 
 
 def training_arguments(config: CrossAgentSFTConfig, per_device: int, accumulation: int) -> SFTConfig:
-    return SFTConfig(
+    values = dict(
         output_dir=config.output_dir,
         per_device_train_batch_size=per_device,
         gradient_accumulation_steps=accumulation,
@@ -147,8 +147,12 @@ def training_arguments(config: CrossAgentSFTConfig, per_device: int, accumulatio
         remove_unused_columns=False,
         dataset_kwargs={"skip_prepare_dataset": True},
         max_length=None,
-        **config.extra_training_args,
+        # Without a GPU, accelerate only sets up a multi-process (gloo) run when told it is on the CPU;
+        # otherwise torchrun's ranks would each train alone.
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_pin_memory=torch.cuda.is_available(),
     )
+    return SFTConfig(**{**values, **config.extra_training_args})
 
 
 def _rows_per_space(dataset) -> dict[str, int]:
