@@ -27,8 +27,10 @@ from transformers.activations import ACT2FN
 from transformers.cache_utils import Cache
 from transformers.modeling_outputs import BaseModelOutputWithPast, ModelOutput
 
+from .action_decoding import build_action_logits_processor  # noqa: F401  (shipped with every model)
+from .action_spaces import Action
 from .configuration_crossagent import CrossAgentConfig
-from .processing_crossagent import CrossAgentProcessor
+from .processing_crossagent import CrossAgentProcessor, InvalidAction
 
 
 @dataclass
@@ -313,19 +315,29 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
         instructions: list[str],
         histories: list[list[str]] | None = None,
         spaces: list[str] | None = None,
+        constrained: bool = False,
+        known_objects=None,
         **generate_kwargs,
-    ) -> list:
+    ) -> list[Action | InvalidAction]:
         """Choose one action per (frame, instruction, history), batched with left padding.
 
-        `spaces` restricts the action spaces named in the prompt (default: all five). Returns one
-        decoded action text per input (the text after the space token is included).
+        frames: uint8 (H, W, 3) arrays (a list, or one (B, H, W, 3) array); instructions: one string each;
+        histories: previous action texts of each (the last `processor.history_length` are shown).
+        spaces: the allowed action spaces (default all five), listed in the prompt; an output in another
+        space is invalid. constrained: mask every token that would leave the action grammar, so each
+        output parses (known_objects restricts grounding objects and skill targets then).
+        Returns parsed actions; an output that does not parse is an `InvalidAction` carrying the
+        `ActionParseError`, never an exception.
         """
         inputs = processor.prepare_act_inputs(frames, instructions, histories, spaces=spaces).to(self.device)
-        generate_kwargs.setdefault("max_new_tokens", 32)
+        generate_kwargs.setdefault("max_new_tokens", 48)
         generate_kwargs.setdefault("do_sample", False)
+        if constrained:
+            constraint = processor.action_logits_processor(spaces, known_objects)
+            generate_kwargs["logits_processor"] = [*generate_kwargs.get("logits_processor", []), constraint]
         sequences = self.generate(**inputs, **generate_kwargs)
-        new_tokens = sequences[:, inputs["input_ids"].shape[1] :]
-        return processor.decode_actions(new_tokens)
+        texts = processor.decode_actions(sequences[:, inputs["input_ids"].shape[1] :])
+        return processor.parse_actions(texts, spaces=spaces, known_objects=known_objects)
 
 
 # Saving copies this file and its sibling imports next to the weights (see AUTO_MAP above).

@@ -16,11 +16,14 @@ The prompt of one decision (rendered by the chat template):
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import torch
 from transformers import BatchFeature, ProcessorMixin
 
-from .action_spaces import ACTION_SPACES, SPACE_TOKENS
+from .action_decoding import ActionLogitsProcessor, build_action_logits_processor
+from .action_spaces import ACTION_SPACES, LATENT_TOKEN_RE, SPACE_TOKENS, Action, ActionParseError, parse
 
 SPACE_DESCRIPTIONS: dict[str, str] = {
     "raw": "keyboard and mouse for one tick, e.g. move(12,-3) and press(w,space) and click(left), or no_op",
@@ -50,6 +53,19 @@ CHAT_TEMPLATE = (
 
 CHAT_TOKENS: tuple[str, ...] = ("<|pad|>", "<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|image|>")
 """Special tokens the template needs besides the action tokens; ids 0.. in tokenizers built by CrossAgent."""
+
+
+@dataclass(frozen=True)
+class InvalidAction:
+    """A model output that is not an action of the allowed spaces; the rollout counts it invalid and
+    executes a no-op tick (never a crash)."""
+
+    text: str
+    """What the model wrote (chat tokens removed)."""
+    error: ActionParseError = field(compare=False)
+    """Why it does not parse (the message says what was expected where)."""
+
+    space = "invalid"
 
 
 def system_text(spaces: list[str] | tuple[str, ...]) -> str:
@@ -123,7 +139,8 @@ class CrossAgentProcessor(ProcessorMixin):
         recent = history[-self.history_length :] if self.history_length > 0 else []
         text = f"Instruction: {instruction}\nPrevious actions:\n" + "".join(f"{a}\n" for a in recent)
         return [
-            {"role": "system", "content": system_text(check_spaces(spaces))},
+            # List content everywhere, so conversations fit one Arrow type in a dataset column.
+            {"role": "system", "content": [{"type": "text", "text": system_text(check_spaces(spaces))}]},
             {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": text}]},
         ]
 
@@ -158,6 +175,42 @@ class CrossAgentProcessor(ProcessorMixin):
             row = row[: row.index(end)] if end in row else row
             texts.append(self.tokenizer.decode([t for t in row if t not in chat_ids]).strip())
         return texts
+
+    def parse_actions(
+        self, texts: list[str], spaces=None, known_objects=None
+    ) -> list[Action | InvalidAction]:
+        """Action texts -> Action dataclasses; unparseable texts or actions of other spaces -> InvalidAction."""
+        allowed = check_spaces(spaces)
+        actions: list[Action | InvalidAction] = []
+        for text in texts:
+            try:
+                action = parse(text, known_objects=known_objects, num_latent_codes=self.num_latent_codes)
+                if action.space not in allowed:
+                    raise ActionParseError(
+                        f"action space {action.space!r} is not one of the allowed {list(allowed)}"
+                    )
+            except ActionParseError as error:
+                action = InvalidAction(text, error)
+            actions.append(action)
+        return actions
+
+    @property
+    def num_latent_codes(self) -> int:
+        """Size of the latent codebook: the number of `<|latent_k|>` tokens in the vocabulary."""
+        return sum(1 for token in self.tokenizer.get_vocab() if LATENT_TOKEN_RE.fullmatch(token))
+
+    def action_logits_processor(self, spaces=None, known_objects=None) -> ActionLogitsProcessor:
+        """The constrained-decoding processor for these spaces (built once per (spaces, objects), then reused)."""
+        key = (check_spaces(spaces), None if known_objects is None else frozenset(known_objects))
+        cache = self.__dict__.setdefault("_action_logits_processors", {})
+        if key not in cache:
+            cache[key] = build_action_logits_processor(
+                self.tokenizer,
+                spaces=list(key[0]),
+                known_objects=known_objects,
+                num_latent_codes=self.num_latent_codes,
+            )
+        return cache[key]
 
     @property
     def model_input_names(self) -> list[str]:

@@ -11,7 +11,23 @@ from collections.abc import Iterator
 
 import minecraft_data
 
-from modeling_crossagent.action_spaces import ACTION_SPACES, GROUNDING_TOKENS, SPACE_TOKENS
+from modeling_crossagent.action_spaces import (
+    ACTION_SPACES,
+    BUTTONS,
+    GROUNDING_VERBS,
+    MOTION_GROUPS,
+    NAME_RE,
+    NUM_LATENT_CODES,
+    POINT_MAX,
+    SKILL_VERBS,
+    Action,
+    GroundingAction,
+    LatentAction,
+    MotionAction,
+    RawAction,
+    SkillAction,
+    format_action,
+)
 from modeling_crossagent.processing_crossagent import system_text
 
 MINECRAFT_VERSION = "1.16.5"
@@ -32,29 +48,6 @@ INSTRUCTION_TEMPLATES: tuple[str, ...] = (
 )
 """Instruction shapes of the task suite (ids like mine_block:oak_log also appear in the corpus)."""
 
-RAW_KEYS: tuple[str, ...] = (
-    *("w", "s", "a", "d", "space", "left.shift", "left.control", "e", "q", "escape"),
-    *(str(i) for i in range(1, 10)),
-)
-MOTION_PHRASES: tuple[str, ...] = (
-    "move forward",
-    "move backward",
-    "move left",
-    "move right",
-    "jump",
-    "sneak",
-    "sprint",
-    "turn left",
-    "turn right",
-    "look up",
-    "look down",
-    "attack",
-    "use",
-    "no_op",
-)
-SKILL_VERBS: tuple[str, ...] = ("mine", "kill", "approach", "craft", "smelt", "use", "place", "collect")
-GROUNDING_VERBS: tuple[str, ...] = ("Mine", "Kill", "Approach", "Use", "Interact with", "Attack")
-
 
 def minecraft_names() -> dict[str, list[tuple[str, str]]]:
     """(name, displayName) of every block, item and entity of Minecraft 1.16.5."""
@@ -66,32 +59,23 @@ def minecraft_names() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def raw_action_text(rng: random.Random) -> str:
-    if rng.random() < 0.1:
-        return "no_op"
-    parts = []
-    if rng.random() < 0.7:
-        parts.append(f"move({rng.randint(-120, 120)},{rng.randint(-60, 60)})")
-    if rng.random() < 0.6:
-        parts.append(f"press({','.join(rng.sample(RAW_KEYS, rng.randint(1, 3)))})")
-    if rng.random() < 0.4:
-        parts.append(f"click({rng.choice(['left', 'right'])})")
-    return " and ".join(parts) or "no_op"
-
-
-def action_texts(rng: random.Random, names: dict[str, list[tuple[str, str]]], count: int) -> Iterator[str]:
-    """`count` example actions of every space, bodies drawn from the grammar of DESIGN.md."""
-    targets = [n for kind in ("block", "item", "entity") for n, _ in names[kind]]
-    ref_start, ref_end, point_start, point_end = GROUNDING_TOKENS
-    for _ in range(count):
-        yield SPACE_TOKENS["raw"] + raw_action_text(rng)
-        yield SPACE_TOKENS["motion"] + ", ".join(rng.sample(MOTION_PHRASES, rng.randint(1, 3)))
-        point = f"({rng.randint(0, 1000)},{rng.randint(0, 1000)})"
-        yield (
-            f"{SPACE_TOKENS['grounding']}{rng.choice(GROUNDING_VERBS)} {ref_start}{rng.choice(targets)}{ref_end}"
-            f"{point_start}{point}{point_end}"
+def random_action(rng: random.Random, space: str, targets: list[str]) -> Action:
+    """A random valid action of one space (the grammar's own dataclasses, so texts are canonical)."""
+    if space == "raw":
+        buttons = rng.sample(BUTTONS, rng.choice([0, 1, 1, 2, 3]))
+        move = rng.random() < 0.7
+        return RawAction(
+            frozenset(buttons), rng.randint(-120, 120) if move else 0, rng.randint(-60, 60) if move else 0
         )
-        yield f"{SPACE_TOKENS['skill']}{rng.choice(SKILL_VERBS)} {rng.choice(targets)}"
+    if space == "motion":
+        groups = sorted(rng.sample(range(len(MOTION_GROUPS)), rng.randint(1, 3)))
+        return MotionAction(tuple(rng.choice(MOTION_GROUPS[g]) for g in groups))
+    if space == "grounding":
+        point = (rng.randint(0, POINT_MAX), rng.randint(0, POINT_MAX))
+        return GroundingAction(rng.choice(GROUNDING_VERBS), rng.choice(targets), point)
+    if space == "skill":
+        return SkillAction(rng.choice(SKILL_VERBS), rng.choice(targets))
+    return LatentAction(rng.randrange(NUM_LATENT_CODES))
 
 
 def corpus(seed: int = 0, actions_per_space: int = 3000) -> Iterator[str]:
@@ -117,4 +101,7 @@ def corpus(seed: int = 0, actions_per_space: int = 3000) -> Iterator[str]:
                 entity=entity[0],
                 entity_display=entity[1],
             )
-    yield from action_texts(rng, names, actions_per_space)
+    targets = [n for kind in ("block", "item", "entity") for n, _ in names[kind] if NAME_RE.fullmatch(n)]
+    for _ in range(actions_per_space):
+        for space in ACTION_SPACES:
+            yield format_action(random_action(rng, space, targets))

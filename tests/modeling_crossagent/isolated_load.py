@@ -49,7 +49,11 @@ report = {
     "model_module": type(model).__module__,
     "attn_text": model.config.text_config._attn_implementation,
     "attn_vision": model.config.vision_config._attn_implementation,
-    "act": model.act(processor, frames, instructions, histories, max_new_tokens=8),
+    "act": [repr(a) for a in model.act(processor, frames, instructions, histories, max_new_tokens=8)],
+    "act_constrained": [
+        repr(a)
+        for a in model.act(processor, frames, instructions, histories, constrained=True, max_new_tokens=4)
+    ],
 }
 with open(f"{out}/report.json", "w") as f:
     json.dump(report, f)

@@ -80,4 +80,8 @@ def test_isolated_subprocess_loads_same_logits_and_tokens(tiny_pair, saved, tmp_
     torch.testing.assert_close(got["logits_causal_lm"], logits, rtol=1e-5, atol=1e-5)
     assert torch.equal(got["greedy_cache"], greedy)
     assert torch.equal(got["greedy_no_cache"], greedy)
-    assert report["act"] == model.act(processor, frames, instructions, histories, max_new_tokens=8)
+    assert report["act"] == [
+        repr(a) for a in model.act(processor, frames, instructions, histories, max_new_tokens=8)
+    ]
+    constrained = model.act(processor, frames, instructions, histories, constrained=True, max_new_tokens=4)
+    assert report["act_constrained"] == [repr(a) for a in constrained]

@@ -8,7 +8,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from transformers import LogitsProcessor
 
+from modeling_crossagent.action_spaces import ActionParseError, RawAction, SkillAction
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
+from modeling_crossagent.processing_crossagent import InvalidAction
 
 INSTRUCTIONS = ["mine oak_log", "kill zombie", "craft crafting_table"]
 HISTORIES = [["<|motion|>move forward", "<|raw|>move(3,-2)", "<|skill|>mine oak_log"], [], ["<|raw|>no_op"]]
@@ -101,7 +103,7 @@ def test_image_token_is_never_generated(tiny):
 def test_gradient_checkpointing_trains_every_part(tiny):
     model, processor = tiny
     model.train()
-    model.gradient_checkpointing_enable()
+    model.activation_checkpointing_enable()
     assert (
         model.model.language_model.gradient_checkpointing
         and model.model.vision_tower.is_activation_checkpointing
@@ -174,20 +176,35 @@ def test_loading_incomplete_or_mismatched_folders_says_what_is_wrong(tiny, tmp_p
         CrossAgentForActions.from_pretrained(tmp_path)
 
 
-def test_act_returns_one_action_text_per_input(tiny):
+def test_act_parses_outputs_and_marks_invalid_ones(tiny):
     model, processor = tiny
-    actions = model.act(
-        processor, frames(), INSTRUCTIONS, HISTORIES, spaces=["raw", "skill"], max_new_tokens=6
-    )
-    assert len(actions) == 3 and all(isinstance(a, str) for a in actions)
-    assert actions == [
-        model.act(
-            processor,
-            frames()[i : i + 1],
-            INSTRUCTIONS[i : i + 1],
-            HISTORIES[i : i + 1],
-            spaces=["raw", "skill"],
-            max_new_tokens=6,
-        )[0]
+    spaces = ["raw", "skill"]
+    actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, max_new_tokens=6)
+    assert len(actions) == 3
+    for action in actions:  # an untrained model writes junk: it must come back as InvalidAction, not raise
+        assert isinstance(action, InvalidAction | RawAction | SkillAction)
+        if isinstance(action, InvalidAction):
+            assert isinstance(action.error, ActionParseError) and action.error.args[0]
+    alone = [
+        model.act(processor, frames()[i : i + 1], INSTRUCTIONS[i : i + 1], HISTORIES[i : i + 1], spaces=spaces,
+                  max_new_tokens=6)[0]
         for i in range(3)
-    ]
+    ]  # fmt: skip
+    assert actions == alone
+
+
+def test_parse_actions_accepts_only_the_allowed_spaces(tiny):
+    _, processor = tiny
+    texts = ["<|skill|>mine oak_log", "<|motion|>jump", "Action: move(3,-2)", "junk"]
+    parsed = processor.parse_actions(texts, spaces=["skill", "raw"])
+    assert parsed[0] == SkillAction("mine", "oak_log")
+    assert isinstance(parsed[1], InvalidAction) and "motion" in str(parsed[1].error)
+    assert parsed[2] == RawAction(dx=3, dy=-2)
+    assert isinstance(parsed[3], InvalidAction)
+
+
+def test_constrained_act_always_parses_in_the_allowed_spaces(tiny):
+    model, processor = tiny
+    for spaces in (["grounding", "skill"], ["raw"]):
+        actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, constrained=True)
+        assert all(not isinstance(a, InvalidAction) and a.space in spaces for a in actions), actions
