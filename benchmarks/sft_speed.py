@@ -45,7 +45,9 @@ def main() -> None:
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    rows_per_episode = args.steps_per_episode * len(ACTION_SPACES)
+    # Every decision is labelled in all five spaces; a single-space run trains on one label of each.
+    spaces_per_row = len(ACTION_SPACES) if args.action_spaces == "mixed" else 1
+    rows_per_episode = args.steps_per_episode * spaces_per_row
     episodes = max(1, round(args.rows / rows_per_episode))
     with tempfile.TemporaryDirectory() as tmp:
         data = write_synthetic_dataset(
@@ -66,9 +68,7 @@ def main() -> None:
             {
                 "preset": args.preset,
                 "action_spaces": args.action_spaces,
-                "train_rows": episodes * rows_per_episode
-                if args.action_spaces == "mixed"
-                else episodes * args.steps_per_episode,
+                "train_rows": episodes * rows_per_episode,
                 "epochs": args.epochs,
                 "per_device_batch_size": summary["per_device_batch_size"],
                 "optimizer_steps": summary["global_step"],
