@@ -11,6 +11,7 @@ the majority reference, so a fast run that learns nothing is visible as such.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pathlib
@@ -60,7 +61,8 @@ def main() -> None:
             learning_rate=args.learning_rate, save_steps=10**6, logging_steps=10**6,
         )  # fmt: skip
         start, cpu_start = time.perf_counter(), time.process_time()
-        summary = train_sft(config)
+        with contextlib.redirect_stdout(sys.stderr):  # Trainer's log lines; stdout carries only the JSON
+            summary = train_sft(config)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     metrics = summary["metrics"]
     print(

@@ -6,7 +6,11 @@ dataset fails in seconds, before any model is built.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import shutil
+import tempfile
 
 from datasets import Dataset, get_dataset_config_names, load_dataset
 
@@ -44,6 +48,20 @@ def check_labels(dataset: Dataset, spaces: tuple[str, ...], where: str) -> None:
             )
 
 
+def _fresh_cache_dir(path: str) -> str | None:
+    """A private Arrow cache for a local folder (None, the shared cache, for a Hub id).
+
+    datasets 5.2 keys its cache of a local parquet folder by the folder's name, config and file patterns,
+    not by the files' contents: a dataset rebuilt in place (or another folder of the same name) would be
+    served from the stale cache. A fresh cache per load reads what is on disk now; it is removed at exit.
+    """
+    if not os.path.isdir(path):
+        return None
+    cache = tempfile.mkdtemp(prefix="crossagent-sft-data-")
+    atexit.register(shutil.rmtree, cache, ignore_errors=True)
+    return cache
+
+
 def load_sft_split(
     path: str, action_spaces: str, split: str, spaces: tuple[str, ...], max_rows: int | None = None
 ) -> Dataset:
@@ -61,7 +79,7 @@ def load_sft_split(
         )
     where = f"dataset {path!r} config {action_spaces!r} split {split!r}"
     try:
-        dataset = load_dataset(path, action_spaces, split=split)
+        dataset = load_dataset(path, action_spaces, split=split, cache_dir=_fresh_cache_dir(path))
     except ValueError as error:
         raise ValueError(f"{where} cannot be loaded: {error}") from error
     check_columns(dataset, where)

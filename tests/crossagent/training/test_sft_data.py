@@ -30,3 +30,14 @@ def test_wrong_config_or_labels(dataset_dir, tmp_path):
         load_sft_split(str(dataset_dir), "mixed", "train", ("raw",))
     with pytest.raises(ValueError, match="cannot be read"):
         load_sft_split(str(tmp_path / "nothing"), "mixed", "train", ACTION_SPACES)
+
+
+def test_a_rebuilt_folder_is_read_again(tmp_path):
+    """datasets' shared cache would serve the first build again (it keys local folders by name)."""
+    from crossagent.training.synthetic_data import write_synthetic_dataset
+
+    folder = tmp_path / "data"
+    write_synthetic_dataset(folder, train_episodes=1, validation_episodes=1, steps=1)
+    assert len(load_sft_split(str(folder), "raw", "train", ("raw",))) == 1
+    write_synthetic_dataset(folder, train_episodes=3, validation_episodes=1, steps=1)
+    assert len(load_sft_split(str(folder), "raw", "train", ("raw",))) == 3
