@@ -121,6 +121,9 @@ def build_model_and_processor(config: CrossAgentSFTConfig):
 
 
 def training_arguments(config: CrossAgentSFTConfig, per_device: int, accumulation: int) -> SFTConfig:
+    bf16 = config.bf16
+    if bf16 is None:
+        bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     values = dict(
         output_dir=config.output_dir,
         per_device_train_batch_size=per_device,
@@ -132,7 +135,7 @@ def training_arguments(config: CrossAgentSFTConfig, per_device: int, accumulatio
         warmup_steps=config.warmup_steps,
         weight_decay=config.weight_decay,
         max_grad_norm=config.max_grad_norm,
-        bf16=config.bf16,
+        bf16=bf16,
         gradient_checkpointing=config.gradient_checkpointing,
         logging_steps=config.logging_steps,
         save_strategy="steps",

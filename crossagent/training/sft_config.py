@@ -66,8 +66,8 @@ class CrossAgentSFTConfig:
     """AdamW weight decay."""
     max_grad_norm: float = 1.0
     """Gradient clipping norm."""
-    bf16: bool = False
-    """Train in bfloat16 mixed precision (GPU presets)."""
+    bf16: bool | None = None
+    """Train in bfloat16 mixed precision; None: when a GPU with bfloat16 is present."""
     gradient_checkpointing: bool = False
     """Recompute activations in the backward pass (saves memory, costs time)."""
     logging_steps: int = 10
@@ -142,7 +142,6 @@ SFT_PRESETS: dict[str, dict] = {
         per_device_batch_size=8,
         learning_rate=1e-3,
         warmup_steps=10,
-        bf16=False,
         save_steps=100,
         dataloader_num_workers=0,
     ),
@@ -151,7 +150,6 @@ SFT_PRESETS: dict[str, dict] = {
         learning_rate=3e-4,
         warmup_steps=100,
         weight_decay=0.01,
-        bf16=True,
         save_steps=500,
         dataloader_num_workers=4,
         max_eval_rows=2048,
