@@ -83,3 +83,22 @@ def test_random_model_is_not_accurate(setup, base_model_dir):
     model = CrossAgentForActions.from_pretrained(base_model_dir)
     metrics = teacher_forced_accuracy(model, collator, validation, 5, majority)
     assert metrics["all"]["exact"] == 0.0 and metrics["all"]["token"] < 0.2
+
+
+def test_equivalence_tolerates_small_mouse_and_point_errors():
+    from crossagent.training.sft_metrics import equivalent
+    from modeling_crossagent.action_spaces import GroundingAction, MotionAction, RawAction
+
+    assert equivalent(RawAction({"attack"}, dx=30), RawAction({"attack"}, dx=45))
+    assert not equivalent(RawAction({"attack"}, dx=30), RawAction({"attack"}, dx=60))
+    assert not equivalent(RawAction({"attack"}, dx=30), RawAction(dx=30))
+    assert equivalent(
+        GroundingAction("Mine", "stone", (500, 500)), GroundingAction("Mine", "stone", (530, 530))
+    )
+    assert not equivalent(
+        GroundingAction("Mine", "stone", (500, 500)), GroundingAction("Mine", "stone", (540, 540))
+    )
+    assert not equivalent(
+        GroundingAction("Mine", "dirt", (500, 500)), GroundingAction("Mine", "stone", (500, 500))
+    )
+    assert not equivalent(MotionAction(("jump",)), RawAction({"jump"}))
