@@ -86,7 +86,7 @@ def main() -> None:
                     space: {
                         k: round(v, 3)
                         for k, v in m.items()
-                        if k in ("exact", "exact_given_space", "majority_exact")
+                        if k in ("exact", "exact_given_space", "parse_equivalent", "majority_exact")
                     }
                     for space, m in metrics.items()
                 },

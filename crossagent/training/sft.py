@@ -114,9 +114,10 @@ def build_model_and_processor(config: CrossAgentSFTConfig):
     from modeling_crossagent.modeling_crossagent import CrossAgentForActions
     from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
+    # Our own classes load the folder; trust_remote_code only silences the prompt its auto_map triggers.
     return (
-        CrossAgentForActions.from_pretrained(config.init_model),
-        CrossAgentProcessor.from_pretrained(config.init_model),
+        CrossAgentForActions.from_pretrained(config.init_model, trust_remote_code=True),
+        CrossAgentProcessor.from_pretrained(config.init_model, trust_remote_code=True),
     )
 
 

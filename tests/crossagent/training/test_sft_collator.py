@@ -9,7 +9,7 @@ from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
 @pytest.fixture(scope="module")
 def processor(base_model_dir):
-    return CrossAgentProcessor.from_pretrained(base_model_dir)
+    return CrossAgentProcessor.from_pretrained(base_model_dir, trust_remote_code=True)
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ class EchoNextToken(nn.Module):
 
 @pytest.fixture(scope="module")
 def setup(base_model_dir, dataset_dir):
-    processor = CrossAgentProcessor.from_pretrained(base_model_dir)
+    processor = CrossAgentProcessor.from_pretrained(base_model_dir, trust_remote_code=True)
     validation = load_dataset(str(dataset_dir), "mixed", split="validation")
     majority = majority_actions(load_dataset(str(dataset_dir), "mixed", split="train"))
     return processor, ActionSFTCollator(processor, ACTION_SPACES), validation, majority
@@ -80,7 +80,7 @@ def test_a_wrong_coordinate_breaks_grounding_only(setup):
 
 def test_random_model_is_not_accurate(setup, base_model_dir):
     _, collator, validation, majority = setup
-    model = CrossAgentForActions.from_pretrained(base_model_dir)
+    model = CrossAgentForActions.from_pretrained(base_model_dir, trust_remote_code=True)
     metrics = teacher_forced_accuracy(model, collator, validation, 5, majority)
     assert metrics["all"]["exact"] == 0.0 and metrics["all"]["token"] < 0.2
 
