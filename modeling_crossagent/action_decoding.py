@@ -8,8 +8,9 @@ put in a character trie. At each step the generated suffix of a row is run throu
 the allowed tokens of an automaton state are those whose whole text keeps the prefix viable (a walk of the
 token trie alongside the automaton, pruned at the first dead character), plus EOS where the prefix is
 already a complete action. Masks are cached per automaton state, so after warm-up a step costs one dict
-lookup per row. Assumes a tokenizer whose decode reproduces the text exactly (byte-level BPE, SentencePiece);
-WordPiece decoders insert spaces and cannot produce `move(12,-3)`.
+lookup per row; memory is one index tensor per visited state (a few hundred in practice).
+Assumes a tokenizer whose decode reproduces the text exactly (byte-level BPE, SentencePiece); WordPiece
+decoders insert spaces and cannot produce `move(12,-3)`.
 Ships inside saved models: torch, transformers, the standard library and siblings only.
 """
 
@@ -79,9 +80,15 @@ class ActionLogitsProcessor(LogitsProcessor):
             for ch in text:
                 node = node.children.setdefault(ch, _TrieNode())
             node.ids.append(i)
-        self._masks: dict[tuple[int, int], torch.Tensor] = {}
+        self._masks: dict[tuple[int, int], torch.Tensor] = {}  # (state, vocab) -> allowed ids
         self._states: dict[tuple[int, ...], int] = {}
         self._prompt: torch.Tensor | None = None
+        self._last_length = -1
+
+    def reset(self) -> None:
+        """Forget the current generation (done automatically when a new prompt arrives)."""
+        self._prompt, self._last_length = None, -1
+        self._states.clear()
 
     def allowed_ids(self, state: int) -> list[int]:
         """Token ids allowed after automaton `state` (EOS included when the action is complete)."""
@@ -101,14 +108,14 @@ class ActionLogitsProcessor(LogitsProcessor):
         # A prefix no token can continue (e.g. a tokenizer without the latent tokens) ends; it won't parse.
         return allowed or list(self.eos_ids)
 
-    def _mask(self, state: int, vocab_size: int, device) -> torch.Tensor:
+    def _allowed_tensor(self, state: int, vocab_size: int) -> torch.Tensor:
+        # Index tensors, not vocabulary-wide masks: most states allow a handful of tokens.
         key = (state, vocab_size)
         if key not in self._masks:
-            mask = torch.zeros(vocab_size, dtype=torch.bool)
-            ids = [i for i in self.allowed_ids(state) if i < vocab_size]
-            mask[ids] = True
-            self._masks[key] = mask
-        return self._masks[key].to(device)
+            self._masks[key] = torch.tensor(
+                [i for i in self.allowed_ids(state) if i < vocab_size], dtype=torch.long
+            )
+        return self._masks[key]
 
     def state_after(self, ids: list[int]) -> int:
         """The automaton state after the generated token ids (cached by prefix)."""
@@ -130,23 +137,33 @@ class ActionLogitsProcessor(LogitsProcessor):
         return state
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        # A new `generate` call starts when the prompt part differs from the one seen so far.
+        # A new `generate` call starts unless this is the previous call's input plus one token with the same
+        # prompt (a multi-turn prompt that extends the last one is longer by more than one token).
         n = 0 if self._prompt is None else self._prompt.shape[1]
         if (
             self._prompt is None
-            or input_ids.shape[1] <= n
+            or input_ids.shape[1] != self._last_length + 1
             or input_ids.shape[0] != self._prompt.shape[0]
             or not torch.equal(input_ids[:, :n], self._prompt)
         ):
+            self.reset()
             self._prompt = input_ids.clone()
-            self._states.clear()
             n = input_ids.shape[1]
-        allowed = torch.ones_like(scores, dtype=torch.bool)
-        for row in range(input_ids.shape[0]):
-            state = self.state_after(input_ids[row, n:].tolist())
-            if state != _FINISHED:  # finished rows are padded by generate; leave their scores alone
-                allowed[row] = self._mask(state, scores.shape[-1], scores.device)
-        return scores.masked_fill(~allowed, float("-inf"))
+        self._last_length = input_ids.shape[1]
+        rows, cols, finished = [], [], []
+        for row, ids in enumerate(input_ids[:, n:].tolist()):
+            state = self.state_after(ids)
+            if state == _FINISHED:  # finished rows are padded by generate; leave their scores alone
+                finished.append(row)
+                continue
+            allowed_ids = self._allowed_tensor(state, scores.shape[-1])
+            cols.append(allowed_ids)
+            rows.append(torch.full_like(allowed_ids, row))
+        allowed = torch.zeros(scores.shape, dtype=torch.bool)
+        if rows:
+            allowed[torch.cat(rows), torch.cat(cols)] = True
+        allowed[finished] = True
+        return scores.masked_fill(~allowed.to(scores.device), float("-inf"))
 
 
 def build_action_logits_processor(

@@ -196,6 +196,7 @@ def test_fuzz_parse_only_raises_action_parse_error(text):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @settings(max_examples=100_000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(fuzz_inputs)
 def test_fuzz_parse_100k(text):
