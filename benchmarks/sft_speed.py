@@ -43,6 +43,11 @@ def main() -> None:
         "--threads", type=int, default=1, help="torch threads (1 is fastest on a busy 2-core box)"
     )
     parser.add_argument("--learning-rate", type=float, default=None)
+    parser.add_argument(
+        "--blind-instruction",
+        action="store_true",
+        help="instruction 'act': the target must be read from the frame",
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -53,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = write_synthetic_dataset(
             pathlib.Path(tmp) / "data", train_episodes=episodes, validation_episodes=max(2, episodes // 8),
-            steps=args.steps_per_episode,
+            steps=args.steps_per_episode, blind=args.blind_instruction,
         )  # fmt: skip
         config = load_sft_config(
             args.preset, dataset=str(data), output_dir=str(pathlib.Path(tmp) / "model"),
@@ -70,6 +75,7 @@ def main() -> None:
             {
                 "preset": args.preset,
                 "action_spaces": args.action_spaces,
+                "blind_instruction": args.blind_instruction,
                 "train_rows": episodes * rows_per_episode,
                 "epochs": args.epochs,
                 "per_device_batch_size": summary["per_device_batch_size"],

@@ -100,8 +100,13 @@ def _labels(target: str, verb: str, x: int, y: int) -> dict[str, object]:
     }
 
 
-def synthetic_rows(num_episodes: int, steps: int, seed: int, split: str, image_size: int = 64) -> list[dict]:
-    """Rows of `num_episodes` episodes of `steps` decisions, each labelled in all five spaces."""
+def synthetic_rows(
+    num_episodes: int, steps: int, seed: int, split: str, image_size: int = 64, blind: bool = False
+) -> list[dict]:
+    """Rows of `num_episodes` episodes of `steps` decisions, each labelled in all five spaces.
+
+    blind: every instruction is `act`, so even the target's name must be read from the frame (its colour).
+    """
     rng = np.random.default_rng(seed)
     names = sorted(TARGETS)
     rows = []
@@ -123,7 +128,7 @@ def synthetic_rows(num_episodes: int, steps: int, seed: int, split: str, image_s
                         "task_id": f"{category}:{target}",
                         "category": category,
                         "split": "train",
-                        "instruction": f"{verb} {target}",
+                        "instruction": "act" if blind else f"{verb} {target}",
                         "image": image,
                         "history": list(histories[space]),
                         "action_space": space,
@@ -159,15 +164,17 @@ def write_synthetic_dataset(
     steps: int = 4,
     seed: int = 0,
     image_size: int = 64,
+    blind: bool = False,
 ) -> pathlib.Path:
-    """Write the dataset to `folder` (built in a temporary folder, then moved into place)."""
+    """Write the dataset to `folder` (built in a temporary folder, then moved into place); `blind`: see
+    `synthetic_rows`."""
     folder = pathlib.Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
     episodes = {"train": train_episodes, "validation": validation_episodes}
     num_rows: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for index, split in enumerate(SPLITS):
-        rows = synthetic_rows(episodes[split], steps, seed * 10 + index, split, image_size)
+        rows = synthetic_rows(episodes[split], steps, seed * 10 + index, split, image_size, blind)
         mixed = Dataset.from_list(rows, features=FEATURES)
         for config in CONFIGS:
             part = (
