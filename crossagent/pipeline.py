@@ -53,10 +53,21 @@ def stage_environment(config: PipelineConfig) -> dict:
     return {"packages": package_versions(STACK), "cuda": torch.cuda.is_available()}
 
 
+def stage_tasks(config: PipelineConfig) -> dict:
+    """Publish the task suite as a Hub-format dataset folder (datasets/tasks)."""
+    from crossagent.tasks import load_suite
+    from crossagent.tasks.dataset import category_counts, write_dataset
+
+    tasks = load_suite()
+    folder = write_dataset(tasks, config.output_dir / "datasets" / "tasks", overwrite=True)
+    return {"folder": str(folder), "tasks": len(tasks), "counts": category_counts(tasks)}
+
+
 # The stages of the method in order. Later stages (tasks, mixed data, SFT, RL,
 # evaluation, report) append themselves here as they land.
 STAGES: list[tuple[str, Stage]] = [
     ("environment", stage_environment),
+    ("tasks", stage_tasks),
 ]
 
 

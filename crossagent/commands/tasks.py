@@ -1,0 +1,64 @@
+"""`crossagent tasks list|show`: print the task suite."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from crossagent.tasks.splits import SPLITS
+from crossagent.tasks.task import CATEGORIES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tasks", help="list and show the 800+ task suite")
+    actions = parser.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
+
+    list_parser = actions.add_parser("list", help="one line per task: id, split, budget, instruction")
+    list_parser.add_argument(
+        "pattern", nargs="?", default=None, help="shell pattern on ids, e.g. 'craft_item:*'"
+    )
+    list_parser.add_argument("--category", choices=CATEGORIES, default=None)
+    list_parser.add_argument("--split", choices=SPLITS, default=None)
+    list_parser.set_defaults(func=run_list)
+
+    show_parser = actions.add_parser("show", help="every field of one task")
+    show_parser.add_argument("task_id", help="e.g. mine_block:oak_log")
+    show_parser.set_defaults(func=run_show)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from crossagent.tasks import select_tasks
+
+    tasks = select_tasks(args.pattern, category=args.category, split=args.split)
+    width = max((len(task.id) for task in tasks), default=2)
+    for task in tasks:
+        print(f"{task.id:{width}s}  {task.split:5s}  {task.max_ticks:4d}  {task.instruction}")
+    counts = {category: sum(task.category == category for task in tasks) for category in CATEGORIES}
+    summary = ", ".join(f"{category} {n}" for category, n in counts.items() if n)
+    print(f"{len(tasks)} tasks" + (f" ({summary})" if summary else ""))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from crossagent.tasks import UnknownTaskError, get_task
+
+    try:
+        task = get_task(args.task_id)
+    except UnknownTaskError as error:
+        print(f"error: {error}")
+        return 2
+    print(f"id            {task.id}")
+    print(f"category      {task.category}")
+    print(f"target        {task.target}")
+    print(f"split         {task.split}")
+    print(f"seed          {task.seed}")
+    print(f"max_ticks     {task.max_ticks}")
+    print(f"success       first {task.success.kind} event for {task.success.name}")
+    print("instructions")
+    for text in task.instructions:
+        print(f"  - {text}")
+    print("scene")
+    print(json.dumps(task.scene, indent=2))
+    print("hints")
+    print(json.dumps(task.hints, indent=2))
+    return 0

@@ -1,0 +1,79 @@
+"""The raw space as MineRL action dicts: conversion both ways, parsed-action equivalence, the raw executor."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from crossagent.executors.base import EnvAction, PlannedExecutor
+from modeling_crossagent.action_spaces import BUTTONS, CAMERA_DEGREES_PER_UNIT, MAX_MOUSE, RawAction
+
+IGNORED_ENV_KEYS = frozenset({"swapHands", "pickItem"})
+"""MineRL 1.0 buttons that the raw text cannot express; accepted in env dicts only when 0."""
+
+DEFAULT_CAMERA_TOLERANCE = 0.5
+"""Degrees per axis within which two cameras count as equal (OpenHA rounds degrees to integers)."""
+
+
+def no_op_env() -> EnvAction:
+    """The env dict of a no-op tick."""
+    return raw_to_env(RawAction())
+
+
+def raw_to_env(action: RawAction) -> EnvAction:
+    """The MineRL env dict of a raw action (all buttons present, camera in degrees)."""
+    env = {button: int(button in action.buttons) for button in BUTTONS}
+    env["camera"] = np.array(action.camera, dtype=np.float32)
+    return env
+
+
+def env_to_raw(env: EnvAction) -> RawAction:
+    """The raw action of a MineRL env dict; camera degrees are rounded to whole mouse units (0.15°)."""
+    unknown = sorted(set(env) - set(BUTTONS) - IGNORED_ENV_KEYS - {"camera"})
+    if unknown:
+        raise ValueError(f"env action: unknown keys {unknown}; expected {[*BUTTONS, 'camera']}")
+    for key in IGNORED_ENV_KEYS & set(env):
+        if np.asarray(env[key]).any():
+            raise ValueError(f"env action[{key!r}]: the raw space cannot express it; set it to 0")
+    buttons = frozenset(b for b in BUTTONS if b in env and np.asarray(env[b]).any())
+    camera = np.asarray(env.get("camera", (0.0, 0.0)), dtype=np.float64).reshape(-1)
+    if camera.shape != (2,) or not np.isfinite(camera).all():
+        raise ValueError(f"env action['camera']: expected two finite degrees [pitch, yaw], got {camera}")
+    dy, dx = (round(float(c) / CAMERA_DEGREES_PER_UNIT) for c in camera)
+    if max(abs(dx), abs(dy)) > MAX_MOUSE:
+        limit = MAX_MOUSE * CAMERA_DEGREES_PER_UNIT
+        raise ValueError(f"env action['camera']: {camera.tolist()} exceeds ±{limit:g} degrees per tick")
+    return RawAction(buttons, dx, dy)
+
+
+def _buttons_and_camera(action: RawAction | EnvAction) -> tuple[frozenset[str], tuple[float, float]]:
+    if isinstance(action, RawAction):
+        return action.buttons, action.camera
+    buttons = frozenset(b for b in BUTTONS if b in action and np.asarray(action[b]).any())
+    pitch, yaw = np.asarray(action.get("camera", (0.0, 0.0)), dtype=np.float64).reshape(2)
+    return buttons, (float(pitch), float(yaw))
+
+
+def equivalent(
+    a: RawAction | EnvAction, b: RawAction | EnvAction, camera_tolerance: float = DEFAULT_CAMERA_TOLERANCE
+) -> bool:
+    """Parsed-action equivalence: the same buttons and each camera axis within `camera_tolerance` degrees."""
+    buttons_a, camera_a = _buttons_and_camera(a)
+    buttons_b, camera_b = _buttons_and_camera(b)
+    return buttons_a == buttons_b and all(
+        math.isfinite(x) and math.isfinite(y) and abs(x - y) <= camera_tolerance
+        for x, y in zip(camera_a, camera_b)
+    )
+
+
+class RawExecutor(PlannedExecutor):
+    """Executes a raw action: exactly one tick, no competence limit (it is the env action itself)."""
+
+    space = "raw"
+
+    def __init__(self):
+        super().__init__(max_ticks=1)
+
+    def plan(self, action: RawAction) -> list[EnvAction]:
+        return [raw_to_env(action)]

@@ -1,0 +1,268 @@
+"""Ray casting through the voxel grid (numba): the one ray kernel that the renderer, the crosshair
+target and `point_hit` share, so what is drawn at a pixel is what a point there hits.
+
+Amanatides-Woo grid traversal. A ray stops at the first opaque block, or at the inner box of a plant
+(flowers, grass: non-solid blocks drawn as a smaller box); water is traversed and its entry distance
+reported so the renderer can tint what lies behind it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from crossagent.sim.lookup import KIND_OPAQUE, KIND_PLANT, KIND_WATER
+
+FACE_NONE, FACE_X, FACE_Y, FACE_Z = -1, 0, 1, 2
+"""Axis of the face a ray entered a block through (the sign is opposite to the ray's direction)."""
+
+PLANT_INSET = 0.25
+PLANT_TOP = 0.8
+"""Plants are drawn and hit as the box [0.25, 0.75] x [0, 0.8] x [0.25, 0.75] of their cell."""
+
+
+@njit(cache=True, inline="always")
+def slab_hit(ox, oy, oz, dx, dy, dz, x0, y0, z0, x1, y1, z1):
+    """Entry distance of a ray into an axis-aligned box and the entry axis; (inf, -1) when it misses.
+
+    A ray starting inside the box returns (0, -1).
+    """
+    t_near, t_far, axis = -1e30, 1e30, -1
+    for a in range(3):
+        if a == 0:
+            o, d, lo, hi = ox, dx, x0, x1
+        elif a == 1:
+            o, d, lo, hi = oy, dy, y0, y1
+        else:
+            o, d, lo, hi = oz, dz, z0, z1
+        if abs(d) < 1e-12:
+            if o < lo or o > hi:
+                return math.inf, -1
+            continue
+        inv = 1.0 / d
+        t0, t1 = (lo - o) * inv, (hi - o) * inv
+        if t0 > t1:
+            t0, t1 = t1, t0
+        if t0 > t_near:
+            t_near, axis = t0, a
+        t_far = min(t_far, t1)
+    if t_near > t_far or t_far < 0.0:
+        return math.inf, -1
+    if t_near < 0.0:
+        return 0.0, -1
+    return t_near, axis
+
+
+SKIP_CAP = 5
+"""Largest Chebyshev distance stored in the empty-space field (bigger jumps gain little here)."""
+
+
+@njit(cache=True)
+def distance_field(kinds, space, x0, x1, y0, y1, z0, z1):
+    """Fill space[x0:x1, y0:y1, z0:z1] with each cell's Chebyshev distance (in cells, capped at
+    SKIP_CAP) to the nearest non-air cell; 0 for non-air cells. Cells outside the world count as air.
+
+    The L-infinity distance transform is separable: a 1D distance along z, then two min-max passes
+    along y and x. Only a box grown by SKIP_CAP around the target is read, so a changed block costs
+    a small local update.
+    """
+    sx, sy, sz = kinds.shape
+    cap = SKIP_CAP
+    ax0, ax1 = max(x0 - cap, 0), min(x1 + cap, sx)
+    ay0, ay1 = max(y0 - cap, 0), min(y1 + cap, sy)
+    nx, ny, nz = ax1 - ax0, ay1 - ay0, z1 - z0
+    a = np.empty((nx, ny, nz), np.uint8)
+    for i in range(nx):
+        for j in range(ny):
+            for k in range(nz):
+                z = z0 + k
+                best = cap
+                for dz in range(-cap + 1, cap):
+                    if abs(dz) < best and 0 <= z + dz < sz and kinds[ax0 + i, ay0 + j, z + dz] != 0:
+                        best = abs(dz)
+                a[i, j, k] = best
+    b = np.empty((nx, y1 - y0, nz), np.uint8)
+    for i in range(nx):
+        for j in range(y1 - y0):
+            for k in range(nz):
+                best = a[i, j + y0 - ay0, k]
+                for dy in range(1, cap):
+                    for jj in (j + y0 - ay0 - dy, j + y0 - ay0 + dy):
+                        if 0 <= jj < ny:
+                            v = max(dy, a[i, jj, k])
+                            if v < best:
+                                best = v
+                b[i, j, k] = best
+    for i in range(x1 - x0):
+        for j in range(y1 - y0):
+            for k in range(nz):
+                best = b[i + x0 - ax0, j, k]
+                for dx in range(1, cap):
+                    for ii in (i + x0 - ax0 - dx, i + x0 - ax0 + dx):
+                        if 0 <= ii < nx:
+                            v = max(dx, b[ii, j, k])
+                            if v < best:
+                                best = v
+                space[x0 + i, y0 + j, z0 + k] = best
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
+    """Cast a ray with a unit direction through the grid.
+
+    kinds holds each cell's ray kind (lookup.KIND_*), space the empty-space field of
+    `distance_field`: where it is s >= 2 the ray jumps out of the empty cube of radius s - 1 in one
+    step. `ceiling` is one above the highest non-air cell: a rising ray above it hits nothing more.
+    Returns (t, x, y, z, face, t_water): the hit distance and cell (t = inf and x = -1 on a miss
+    within max_dist), the entry face axis, and the distance at which the ray entered water (inf if
+    never).
+    """
+    sx, sy, sz = kinds.shape
+    t_water = math.inf
+    miss = (math.inf, -1, -1, -1, -1, t_water)
+    t = 0.0
+    if not (0.0 <= ox < sx and 0.0 <= oy < sy and 0.0 <= oz < sz):
+        # Clip the ray to the world box so a camera outside the world still sees it.
+        t, _ = slab_hit(ox, oy, oz, dx, dy, dz, 0.0, 0.0, 0.0, float(sx), float(sy), float(sz))
+        if t > max_dist:
+            return miss
+    ix = min(max(math.floor(ox + dx * t), 0), sx - 1)
+    iy = min(max(math.floor(oy + dy * t), 0), sy - 1)
+    iz = min(max(math.floor(oz + dz * t), 0), sz - 1)
+    if iy >= ceiling and dy >= 0:
+        return miss
+    big = 1e30
+    inv_x = 1.0 / dx if dx != 0 else big
+    inv_y = 1.0 / dy if dy != 0 else big
+    inv_z = 1.0 / dz if dz != 0 else big
+    step_x = 1 if dx > 0 else -1
+    step_y = 1 if dy > 0 else -1
+    step_z = 1 if dz > 0 else -1
+    up_x = 1 if dx > 0 else 0
+    up_y = 1 if dy > 0 else 0
+    up_z = 1 if dz > 0 else 0
+    delta_x, delta_y, delta_z = abs(inv_x), abs(inv_y), abs(inv_z)
+    next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
+    next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
+    next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
+    y_stop = ceiling if dy > 0 else sy
+    face = -1
+    while t <= max_dist:
+        s = space[ix, iy, iz]
+        if s == 0:
+            kind = kinds[ix, iy, iz]
+            if kind == KIND_OPAQUE:
+                return t, ix, iy, iz, face, t_water
+            if kind == KIND_WATER:
+                if t_water == math.inf:
+                    t_water = t
+            elif kind == KIND_PLANT:
+                th, axis = slab_hit(
+                    ox, oy, oz, dx, dy, dz,
+                    ix + PLANT_INSET, iy, iz + PLANT_INSET,
+                    ix + 1 - PLANT_INSET, iy + PLANT_TOP, iz + 1 - PLANT_INSET,
+                )  # fmt: skip
+                if th <= max_dist:
+                    return th, ix, iy, iz, axis, t_water
+        elif s >= 2:
+            # Leave the empty cube [i - s + 1, i + s) on each axis in one jump.
+            r = np.int64(s) - 1
+            tx = (ix + (r + 1 if dx > 0 else -r) - ox) * inv_x if dx != 0 else big
+            ty = (iy + (r + 1 if dy > 0 else -r) - oy) * inv_y if dy != 0 else big
+            tz = (iz + (r + 1 if dz > 0 else -r) - oz) * inv_z if dz != 0 else big
+            if tx <= ty and tx <= tz:
+                t, face = tx, FACE_X
+                ix += step_x * (r + 1)
+                iy = math.floor(oy + dy * t)
+                iz = math.floor(oz + dz * t)
+            elif ty <= tz:
+                t, face = ty, FACE_Y
+                iy += step_y * (r + 1)
+                ix = math.floor(ox + dx * t)
+                iz = math.floor(oz + dz * t)
+            else:
+                t, face = tz, FACE_Z
+                iz += step_z * (r + 1)
+                ix = math.floor(ox + dx * t)
+                iy = math.floor(oy + dy * t)
+            if ix < 0 or ix >= sx or iy < 0 or iy >= y_stop or iz < 0 or iz >= sz:
+                break
+            next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
+            next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
+            next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
+            continue
+        if next_x < next_y and next_x < next_z:
+            ix += step_x
+            t = next_x
+            next_x += delta_x
+            face = FACE_X
+            if ix < 0 or ix >= sx:
+                break
+        elif next_y < next_z:
+            iy += step_y
+            t = next_y
+            next_y += delta_y
+            face = FACE_Y
+            if iy < 0 or iy >= y_stop:
+                break
+        else:
+            iz += step_z
+            t = next_z
+            next_z += delta_z
+            face = FACE_Z
+            if iz < 0 or iz >= sz:
+                break
+    return math.inf, -1, -1, -1, -1, t_water
+
+
+@njit(cache=True)
+def nearest_box(ox, oy, oz, dx, dy, dz, boxes, alive, max_dist):
+    """Index and distance of the nearest box (rows x0,y0,z0,x1,y1,z1) a ray hits within max_dist."""
+    best, best_t = -1, max_dist
+    for i in range(boxes.shape[0]):
+        if not alive[i]:
+            continue
+        t, _ = slab_hit(
+            ox,
+            oy,
+            oz,
+            dx,
+            dy,
+            dz,
+            boxes[i, 0],
+            boxes[i, 1],
+            boxes[i, 2],
+            boxes[i, 3],
+            boxes[i, 4],
+            boxes[i, 5],
+        )
+        if t <= best_t:
+            best, best_t = i, t
+    return best, best_t
+
+
+def look_vector(yaw_deg: float, pitch_deg: float) -> np.ndarray:
+    """Unit view direction for Minecraft's yaw (0 = +z, 90 = -x) and pitch (positive looks down)."""
+    yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
+    return np.array([-math.sin(yaw) * math.cos(pitch), -math.sin(pitch), math.cos(yaw) * math.cos(pitch)])
+
+
+def camera_basis(yaw_deg: float, pitch_deg: float) -> np.ndarray:
+    """Rows: forward, right, up (unit vectors) of the first-person camera."""
+    forward = look_vector(yaw_deg, pitch_deg)
+    yaw = math.radians(yaw_deg)
+    right = np.array([-math.cos(yaw), 0.0, -math.sin(yaw)])
+    up = np.cross(right, forward)
+    return np.stack([forward, right, up])
+
+
+def screen_ray(basis: np.ndarray, u: float, v: float, fov_deg: float, aspect: float) -> np.ndarray:
+    """Unit direction through the normalised screen point (u, v) in [0, 1]^2, origin top left.
+
+    The renderer uses the same mapping for its pixel centres ((i + 0.5) / width).
+    """
+    half = math.tan(math.radians(fov_deg) / 2.0)
+    d = basis[0] + (2.0 * u - 1.0) * half * aspect * basis[1] - (2.0 * v - 1.0) * half * basis[2]
+    return d / np.linalg.norm(d)

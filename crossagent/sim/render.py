@@ -1,0 +1,333 @@
+"""First-person renderer (numba): one ray per pixel through the voxel grid, mobs as boxes, then the
+HUD (crosshair, hotbar with item icons, health and food) or a GUI screen drawn from its slot rects.
+
+Colours: a block's colour from the data layer, times Minecraft's face shading (top 1.0, z faces 0.8,
+x faces 0.6, bottom 0.5), times a small deterministic texture (+-6 % per block, +-4 % per 4x4 texel,
+darker block edges), times the daylight level; then fog blends to the horizon colour with distance
+(the depth cue). Water tints what lies behind it. Everything is deterministic: no random state.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from crossagent.sim.raycast import cast, slab_hit
+
+FACE_SHADE_X, FACE_SHADE_Z, FACE_SHADE_TOP, FACE_SHADE_BOTTOM = 0.6, 0.8, 1.0, 0.5
+"""Minecraft's directional face shading."""
+
+TEXTURE_BLOCK, TEXTURE_TEXEL, EDGE_SHADE, EDGE_WIDTH = 0.06, 0.04, 0.82, 0.06
+"""Texture amplitude per block and per texel (4x4 per face), edge darkening and its width (blocks)."""
+
+CROSSHAIR_RGB = (235, 235, 235)
+GUI_PANEL, GUI_SLOT, GUI_SLOT_EDGE = (198, 198, 198), (139, 139, 139), (55, 55, 55)
+
+# 3x5 digits 0-9, rows top to bottom, 3 bits per row (MSB = left).
+DIGITS = np.array(
+    [
+        [7, 5, 5, 5, 7], [2, 6, 2, 2, 7], [7, 1, 7, 4, 7], [7, 1, 7, 1, 7], [5, 5, 7, 1, 1],
+        [7, 4, 7, 1, 7], [7, 4, 7, 5, 7], [7, 1, 2, 2, 2], [7, 5, 7, 5, 7], [7, 5, 7, 1, 7],
+    ],
+    np.uint8,
+)  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _hash3(x, y, z, salt):
+    h = (x * 73856093) ^ (y * 19349663) ^ (z * 83492791) ^ (salt * 2654435761)
+    h = (h ^ (h >> 13)) * 1274126177
+    return ((h ^ (h >> 16)) & 0xFFFF) / 65535.0
+
+
+@njit(cache=True, fastmath=True)
+def render_world(
+    out, depth, blocks, kinds, space, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
+    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt,
+):  # fmt: skip
+    """Draw the world into out (H, W, 3) uint8 and the hit distance of each pixel into depth.
+
+    target (3 ints) is the block being mined, darkened by progress in [0, 1] (the crack overlay);
+    boxes (n, 6) are mob AABBs with colours box_rgb, drawn where box_alive, reddened while box_hurt.
+    """
+    height, width = out.shape[0], out.shape[1]
+    half = math.tan(math.radians(fov_deg) * 0.5)
+    aspect = width / height
+    fx, fy, fz = basis[0, 0], basis[0, 1], basis[0, 2]
+    rx, ry, rz = basis[1, 0], basis[1, 1], basis[1, 2]
+    ux, uy, uz = basis[2, 0], basis[2, 1], basis[2, 2]
+    ox, oy, oz = eye[0], eye[1], eye[2]
+    fog_start = view_dist * 0.55
+    for j in range(height):
+        b = -(2.0 * (j + 0.5) / height - 1.0) * half
+        for i in range(width):
+            a = (2.0 * (i + 0.5) / width - 1.0) * half * aspect
+            dx, dy, dz = fx + a * rx + b * ux, fy + a * ry + b * uy, fz + a * rz + b * uz
+            inv = 1.0 / math.sqrt(dx * dx + dy * dy + dz * dz)
+            dx, dy, dz = dx * inv, dy * inv, dz * inv
+            t, x, y, z, face, t_water = cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
+            # Sky: horizon colour blending to the zenith colour as the ray rises.
+            s = min(max(dy * 1.6, 0.0), 1.0)
+            cr = sky_horizon[0] * (1 - s) + sky_top[0] * s
+            cg = sky_horizon[1] * (1 - s) + sky_top[1] * s
+            cb = sky_horizon[2] * (1 - s) + sky_top[2] * s
+            if x >= 0:
+                block = blocks[x, y, z]
+                hx, hy, hz = ox + dx * t, oy + dy * t, oz + dz * t
+                if face == 0:
+                    shade, fu, fv = FACE_SHADE_X, hz - math.floor(hz), hy - math.floor(hy)
+                elif face == 1:
+                    shade = FACE_SHADE_TOP if dy < 0 else FACE_SHADE_BOTTOM
+                    fu, fv = hx - math.floor(hx), hz - math.floor(hz)
+                elif face == 2:
+                    shade, fu, fv = FACE_SHADE_Z, hx - math.floor(hx), hy - math.floor(hy)
+                else:
+                    shade, fu, fv = 1.0, 0.5, 0.5
+                texel = _hash3(x * 4 + int(fu * 4), y * 4 + int(fv * 4), z * 4 + face, block)
+                shade *= 1.0 + TEXTURE_BLOCK * (2 * _hash3(x, y, z, 7) - 1) + TEXTURE_TEXEL * (2 * texel - 1)
+                if t < 10.0 and min(min(fu, 1 - fu), min(fv, 1 - fv)) < EDGE_WIDTH:
+                    shade *= EDGE_SHADE
+                if progress > 0 and x == target[0] and y == target[1] and z == target[2]:
+                    shade *= 1.0 - 0.6 * progress * (0.5 + texel)
+                shade *= light
+                f = min(max((t - fog_start) / (view_dist - fog_start), 0.0), 1.0)
+                cr = rgb_lut[block, 0] * shade * (1 - f) + sky_horizon[0] * f
+                cg = rgb_lut[block, 1] * shade * (1 - f) + sky_horizon[1] * f
+                cb = rgb_lut[block, 2] * shade * (1 - f) + sky_horizon[2] * f
+            if t_water < t:
+                w = min(0.45 + 0.08 * (min(t, view_dist) - t_water), 0.9)
+                cr = cr * (1 - w) + water_rgb[0] * light * w
+                cg = cg * (1 - w) + water_rgb[1] * light * w
+                cb = cb * (1 - w) + water_rgb[2] * light * w
+            depth[j, i] = t
+            out[j, i, 0] = min(cr, 255.0)
+            out[j, i, 1] = min(cg, 255.0)
+            out[j, i, 2] = min(cb, 255.0)
+    _draw_boxes(
+        out,
+        depth,
+        eye,
+        basis,
+        half,
+        aspect,
+        fog_start,
+        view_dist,
+        sky_horizon,
+        light,
+        boxes,
+        box_rgb,
+        box_alive,
+        box_hurt,
+    )
+
+
+@njit(cache=True, fastmath=True)
+def _draw_boxes(
+    out,
+    depth,
+    eye,
+    basis,
+    half,
+    aspect,
+    fog_start,
+    view_dist,
+    sky_horizon,
+    light,
+    boxes,
+    box_rgb,
+    alive,
+    hurt,
+):
+    """Draw mob boxes over the frame where they are nearer than the blocks, testing only the pixels
+    inside each box's projected screen rectangle."""
+    height, width = out.shape[0], out.shape[1]
+    ox, oy, oz = eye[0], eye[1], eye[2]
+    for m in range(boxes.shape[0]):
+        if not alive[m]:
+            continue
+        x0, y0, z0, x1, y1, z1 = boxes[m, 0], boxes[m, 1], boxes[m, 2], boxes[m, 3], boxes[m, 4], boxes[m, 5]
+        i0, i1, j0, j1 = width, -1, height, -1
+        behind = 0
+        for c in range(8):
+            px = (x1 if c & 1 else x0) - ox
+            py = (y1 if c & 2 else y0) - oy
+            pz = (z1 if c & 4 else z0) - oz
+            zf = px * basis[0, 0] + py * basis[0, 1] + pz * basis[0, 2]
+            if zf < 0.05:
+                behind += 1
+                continue
+            xr = px * basis[1, 0] + py * basis[1, 1] + pz * basis[1, 2]
+            yu = px * basis[2, 0] + py * basis[2, 1] + pz * basis[2, 2]
+            u = 0.5 + 0.5 * xr / (zf * half * aspect)
+            v = 0.5 - 0.5 * yu / (zf * half)
+            i0, i1 = min(i0, int(u * width) - 1), max(i1, int(u * width) + 1)
+            j0, j1 = min(j0, int(v * height) - 1), max(j1, int(v * height) + 1)
+        if behind == 8:
+            continue
+        if behind > 0:  # straddles the camera plane: test the whole frame
+            i0, i1, j0, j1 = 0, width - 1, 0, height - 1
+        i0, i1 = max(i0, 0), min(i1, width - 1)
+        j0, j1 = max(j0, 0), min(j1, height - 1)
+        for j in range(j0, j1 + 1):
+            b = -(2.0 * (j + 0.5) / height - 1.0) * half
+            for i in range(i0, i1 + 1):
+                a = (2.0 * (i + 0.5) / width - 1.0) * half * aspect
+                dx = basis[0, 0] + a * basis[1, 0] + b * basis[2, 0]
+                dy = basis[0, 1] + a * basis[1, 1] + b * basis[2, 1]
+                dz = basis[0, 2] + a * basis[1, 2] + b * basis[2, 2]
+                inv = 1.0 / math.sqrt(dx * dx + dy * dy + dz * dz)
+                dx, dy, dz = dx * inv, dy * inv, dz * inv
+                t, axis = slab_hit(ox, oy, oz, dx, dy, dz, x0, y0, z0, x1, y1, z1)
+                if t >= depth[j, i] or t > view_dist:
+                    continue
+                depth[j, i] = t
+                if axis == 0:
+                    shade = FACE_SHADE_X
+                elif axis == 1:
+                    shade = FACE_SHADE_TOP if dy < 0 else FACE_SHADE_BOTTOM
+                else:
+                    shade = FACE_SHADE_Z
+                if oy + dy * t > y0 + 0.75 * (y1 - y0):  # a darker head band shows which part is up
+                    shade *= 0.78
+                shade *= light
+                f = min(max((t - fog_start) / (view_dist - fog_start), 0.0), 1.0)
+                r, g, bl = box_rgb[m, 0] * shade, box_rgb[m, 1] * shade, box_rgb[m, 2] * shade
+                if hurt[m]:
+                    r, g, bl = r * 0.5 + 127, g * 0.5, bl * 0.5
+                out[j, i, 0] = min(r * (1 - f) + sky_horizon[0] * f, 255.0)
+                out[j, i, 1] = min(g * (1 - f) + sky_horizon[1] * f, 255.0)
+                out[j, i, 2] = min(bl * (1 - f) + sky_horizon[2] * f, 255.0)
+
+
+@njit(cache=True)
+def _fill(out, i0, j0, i1, j1, r, g, b):
+    """Fill the pixel rectangle [i0, i1) x [j0, j1), clipped to the frame."""
+    i0, j0 = max(i0, 0), max(j0, 0)
+    i1, j1 = min(i1, out.shape[1]), min(j1, out.shape[0])
+    for j in range(j0, j1):
+        for i in range(i0, i1):
+            out[j, i, 0], out[j, i, 1], out[j, i, 2] = r, g, b
+
+
+@njit(cache=True)
+def _draw_number(out, value, i_right, j_top, digits):
+    """Draw a positive integer right-aligned at i_right, white with a dark shadow."""
+    n = value
+    i = i_right
+    while True:
+        d = n % 10
+        i -= 4
+        for row in range(5):
+            bits = digits[d, row]
+            for col in range(3):
+                if bits & (4 >> col):
+                    _fill(out, i + col + 1, j_top + row + 1, i + col + 2, j_top + row + 2, 40, 40, 40)
+                    _fill(out, i + col, j_top + row, i + col + 1, j_top + row + 1, 255, 255, 255)
+        n //= 10
+        if n == 0:
+            break
+
+
+@njit(cache=True)
+def draw_icon(out, item, count, i0, j0, size, icon_main, icon_accent, icon_bits, digits):
+    """Draw item `item` (icon-table index, -1 = none) as a size x size icon with its stack count."""
+    if item < 0 or size <= 0:
+        return
+    for dj in range(size):
+        for di in range(size):
+            bit = icon_bits[item, (dj * 4 // size) * 4 + di * 4 // size]
+            if bit:
+                c0, c1, c2 = icon_main[item, 0], icon_main[item, 1], icon_main[item, 2]
+            else:
+                c0, c1, c2 = icon_accent[item, 0], icon_accent[item, 1], icon_accent[item, 2]
+            _fill(out, i0 + di, j0 + dj, i0 + di + 1, j0 + dj + 1, c0, c1, c2)
+    if count > 1 and size >= 8:
+        _draw_number(out, count, i0 + size + 1, j0 + size - 5, digits)
+
+
+@njit(cache=True)
+def draw_hud(out, items, counts, selected, health, food, icon_main, icon_accent, icon_bits, digits):
+    """Crosshair, the 9-slot hotbar (selected slot framed white), and health / food bars above it."""
+    height, width = out.shape[0], out.shape[1]
+    ci, cj = width // 2, height // 2
+    arm = max(2, width // 32)
+    for k in range(-arm, arm + 1):
+        out[cj, ci + k, 0], out[cj, ci + k, 1], out[cj, ci + k, 2] = 235, 235, 235
+        out[cj + k, ci, 0], out[cj + k, ci, 1], out[cj + k, ci, 2] = 235, 235, 235
+    slot = max(5, width // 12)
+    i_start = (width - 9 * slot) // 2
+    j0 = height - slot - 1
+    for k in range(9):
+        i0 = i_start + k * slot
+        edge = 255 if k == selected else 30
+        _fill(out, i0, j0, i0 + slot, j0 + slot, edge, edge, edge)
+        _fill(out, i0 + 1, j0 + 1, i0 + slot - 1, j0 + slot - 1, 90, 90, 90)
+        draw_icon(
+            out, items[k], counts[k], i0 + 1, j0 + 1, slot - 2, icon_main, icon_accent, icon_bits, digits
+        )
+    bar = 9 * slot // 2 - 1
+    jb = j0 - 2 - max(1, slot // 6)
+    thick = max(1, slot // 6)
+    _fill(out, i_start, jb, i_start + bar, jb + thick, 60, 0, 0)
+    _fill(out, i_start, jb, i_start + int(bar * health / 20.0 + 0.5), jb + thick, 220, 30, 30)
+    i_food = i_start + 9 * slot - bar
+    _fill(out, i_food, jb, i_food + bar, jb + thick, 50, 30, 0)
+    _fill(out, i_food + bar - int(bar * food / 20.0 + 0.5), jb, i_food + bar, jb + thick, 200, 130, 50)
+
+
+@njit(cache=True)
+def draw_gui(
+    out,
+    panel,
+    rects,
+    items,
+    counts,
+    bars,
+    cursor,
+    cursor_item,
+    cursor_count,
+    icon_main,
+    icon_accent,
+    icon_bits,
+    digits,
+):
+    """A GUI screen: the world darkened behind a grey panel, its slots with icons and counts,
+    progress bars (rows x0, y0, x1, y1, fraction; pixels) and the cursor with the stack it carries."""
+    for j in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            for c in range(3):
+                out[j, i, c] = out[j, i, c] * 3 // 8
+    _fill(out, panel[0], panel[1], panel[2], panel[3], GUI_PANEL[0], GUI_PANEL[1], GUI_PANEL[2])
+    for s in range(rects.shape[0]):
+        i0, j0, i1, j1 = rects[s, 0], rects[s, 1], rects[s, 2], rects[s, 3]
+        _fill(out, i0, j0, i1, j1, GUI_SLOT_EDGE[0], GUI_SLOT_EDGE[1], GUI_SLOT_EDGE[2])
+        _fill(out, i0 + 1, j0 + 1, i1, j1, GUI_SLOT[0], GUI_SLOT[1], GUI_SLOT[2])
+        size = min(i1 - i0, j1 - j0) - 2
+        draw_icon(out, items[s], counts[s], i0 + 1, j0 + 1, size, icon_main, icon_accent, icon_bits, digits)
+    for k in range(bars.shape[0]):
+        i0, j0, i1, j1 = int(bars[k, 0]), int(bars[k, 1]), int(bars[k, 2]), int(bars[k, 3])
+        _fill(out, i0, j0, i1, j1, 110, 110, 110)
+        _fill(out, i0, j0, i0 + int((i1 - i0) * bars[k, 4] + 0.5), j1, 255, 255, 255)
+    ci, cj = int(cursor[0]), int(cursor[1])
+    if cursor_item >= 0:
+        size = max(3, (rects[0, 2] - rects[0, 0]) - 2) if rects.shape[0] else 4
+        draw_icon(
+            out,
+            cursor_item,
+            cursor_count,
+            ci - size // 2,
+            cj - size // 2,
+            size,
+            icon_main,
+            icon_accent,
+            icon_bits,
+            digits,
+        )
+    # The pointer: a white plus with a black outline, so it shows on any background.
+    arm = max(1, out.shape[1] // 64)
+    _fill(out, ci - arm - 1, cj - 1, ci + arm + 2, cj + 2, 0, 0, 0)
+    _fill(out, ci - 1, cj - arm - 1, ci + 2, cj + arm + 2, 0, 0, 0)
+    _fill(out, ci - arm, cj, ci + arm + 1, cj + 1, 255, 255, 255)
+    _fill(out, ci, cj - arm, ci + 1, cj + arm + 1, 255, 255, 255)

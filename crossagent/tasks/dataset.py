@@ -1,0 +1,130 @@
+"""Publish the suite as a Hub-format dataset folder: one parquet shard per split plus a README card.
+
+`datasets.load_dataset(folder)` reads it offline through the card's `configs:` block. Shard names end in
+a fingerprint of their bytes: datasets 5.2 caches a local folder under its name and the card's data-file
+list alone (not the files' content or mtime), so a rebuilt folder with unchanged names would load the
+previous build's rows from ~/.cache. The folder is written under a temporary sibling and renamed into
+place at the end, so a crash never leaves half a dataset behind.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import logging
+import pathlib
+import shutil
+import tempfile
+from collections.abc import Sequence
+
+import datasets
+import jinja2
+import pyarrow.parquet as pq
+
+import crossagent
+from crossagent.tasks.splits import SPLITS
+from crossagent.tasks.task import CATEGORIES, Task
+
+logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "tasks_dataset_card.md.jinja"
+CARDS_DIR = pathlib.Path(__file__).resolve().parents[2] / "model_cards"
+
+FEATURES = datasets.Features(
+    {
+        "id": datasets.Value("string"),
+        "category": datasets.Value("string"),
+        "target": datasets.Value("string"),
+        "split": datasets.Value("string"),
+        "instruction": datasets.Value("string"),
+        "instructions": datasets.List(datasets.Value("string")),
+        "seed": datasets.Value("int64"),
+        "max_ticks": datasets.Value("int32"),
+        "success_kind": datasets.Value("string"),
+        "success_name": datasets.Value("string"),
+        "scene": datasets.Value("string"),
+        "hints": datasets.Value("string"),
+    }
+)
+
+
+def category_counts(tasks: Sequence[Task]) -> dict[str, dict[str, int]]:
+    """`{category: {split: n, "total": n}}` in the fixed category order."""
+    counts: dict[str, dict[str, int]] = {}
+    tally = collections.Counter((task.category, task.split) for task in tasks)
+    for category in CATEGORIES:
+        row = {split: tally[(category, split)] for split in SPLITS}
+        row["total"] = sum(row.values())
+        counts[category] = row
+    return counts
+
+
+def render_card(tasks: Sequence[Task], shards: dict[str, str]) -> str:
+    if not (CARDS_DIR / CARD_TEMPLATE).is_file():
+        raise FileNotFoundError(
+            f"dataset card template {CARDS_DIR / CARD_TEMPLATE} is missing; run from a source checkout"
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(CARDS_DIR),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    counts = category_counts(tasks)
+    return env.get_template(CARD_TEMPLATE).render(
+        counts=counts,
+        splits=SPLITS,
+        totals={split: sum(row[split] for row in counts.values()) for split in SPLITS},
+        total=len(tasks),
+        shards=shards,
+        train_ids=[task.id for task in tasks if task.split == "train"],
+        version=crossagent.__version__,
+    )
+
+
+def _write_shard(tasks: Sequence[Task], folder: pathlib.Path, split: str) -> str:
+    """Write one split's parquet shard; returns its path relative to the dataset folder."""
+    rows = [task.to_row() for task in tasks if task.split == split]
+    scratch = folder / "data" / f"{split}.parquet.tmp"
+    datasets.Dataset.from_list(rows, features=FEATURES).to_parquet(str(scratch))
+    fingerprint = hashlib.sha256(scratch.read_bytes()).hexdigest()[:16]
+    relative = f"data/{split}-00000-of-00001-{fingerprint}.parquet"
+    scratch.rename(folder / relative)
+    logger.info("wrote %d %s tasks to %s", len(rows), split, relative)
+    return relative
+
+
+def write_dataset(
+    tasks: Sequence[Task], output_dir: str | pathlib.Path, overwrite: bool = False
+) -> pathlib.Path:
+    """Write `tasks` as a dataset folder at `output_dir`; returns the folder."""
+    output_dir = pathlib.Path(output_dir)
+    if output_dir.exists() and not overwrite:
+        raise FileExistsError(f"{output_dir} already exists; pass overwrite=True (--overwrite) to replace it")
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-", dir=output_dir.parent))
+    try:
+        (staging / "data").mkdir()
+        shards = {split: _write_shard(tasks, staging, split) for split in SPLITS}
+        (staging / "README.md").write_text(render_card(tasks, shards), encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; the dataset is meant to be shared
+        if output_dir.exists():
+            shutil.rmtree(output_dir)
+        staging.rename(output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return output_dir
+
+
+def shard_files(folder: str | pathlib.Path, split: str) -> list[pathlib.Path]:
+    """The parquet shards of one split in a folder written by `write_dataset`."""
+    return sorted(pathlib.Path(folder).glob(f"data/{split}-*.parquet"))
+
+
+def load_tasks_dataset(folder: str | pathlib.Path) -> list[Task]:
+    """Read a folder written by `write_dataset` back into `Task`s (train then test, suite order kept)."""
+    tasks = []
+    for split in SPLITS:
+        for shard in shard_files(folder, split):
+            tasks.extend(Task.from_row(row) for row in pq.read_table(shard).to_pylist())
+    return tasks
