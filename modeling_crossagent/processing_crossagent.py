@@ -139,7 +139,8 @@ class CrossAgentProcessor(ProcessorMixin):
         recent = history[-self.history_length :] if self.history_length > 0 else []
         text = f"Instruction: {instruction}\nPrevious actions:\n" + "".join(f"{a}\n" for a in recent)
         return [
-            {"role": "system", "content": system_text(check_spaces(spaces))},
+            # List content everywhere, so conversations fit one Arrow type in a dataset column.
+            {"role": "system", "content": [{"type": "text", "text": system_text(check_spaces(spaces))}]},
             {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": text}]},
         ]
 

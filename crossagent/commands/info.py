@@ -7,8 +7,20 @@ import importlib.metadata
 import platform
 
 STACK = [
-    "torch", "transformers", "trl", "datasets", "huggingface_hub", "peft", "accelerate",
-    "evaluate", "safetensors", "tokenizers", "minecraft-data", "numpy", "numba", "gymnasium",
+    "torch",
+    "transformers",
+    "trl",
+    "datasets",
+    "huggingface_hub",
+    "peft",
+    "accelerate",
+    "evaluate",
+    "safetensors",
+    "tokenizers",
+    "minecraft-data",
+    "numpy",
+    "numba",
+    "gymnasium",
 ]
 OPTIONAL = ["crafter", "minerl"]
 

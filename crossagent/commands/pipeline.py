@@ -11,7 +11,9 @@ from crossagent.pipeline import PRESETS, PipelineConfig, run_pipeline
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("pipeline", help="run every stage of the method into one folder")
     parser.add_argument("--preset", choices=PRESETS, default="tiny", help="model and data scale")
-    parser.add_argument("--output-dir", type=pathlib.Path, default=None, help="default outputs/pipeline-PRESET")
+    parser.add_argument(
+        "--output-dir", type=pathlib.Path, default=None, help="default outputs/pipeline-PRESET"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--restart", action="store_true", help="rerun stages that already finished")
     parser.set_defaults(func=run)

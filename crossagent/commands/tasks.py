@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pathlib
 
 from crossagent.tasks.splits import SPLITS
 from crossagent.tasks.task import CATEGORIES
@@ -24,6 +25,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show_parser = actions.add_parser("show", help="every field of one task")
     show_parser.add_argument("task_id", help="e.g. mine_block:oak_log")
     show_parser.set_defaults(func=run_show)
+
+    check_parser = actions.add_parser(
+        "check", help="run the scripted expert and a random agent on every task (success per category)"
+    )
+    check_parser.add_argument("pattern", nargs="?", default=None, help="shell pattern on ids (default: all)")
+    check_parser.add_argument("--category", choices=CATEGORIES, default=None)
+    check_parser.add_argument("--split", choices=SPLITS, default=None)
+    check_parser.add_argument("--seed", type=int, default=0, help="seed of the random agent")
+    check_parser.add_argument("--no-random", action="store_true", help="skip the random-agent baseline")
+    check_parser.add_argument("--json", type=pathlib.Path, default=None, help="also write the results here")
+    check_parser.set_defaults(func=run_check)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -62,3 +74,27 @@ def run_show(args: argparse.Namespace) -> int:
     print("hints")
     print(json.dumps(task.hints, indent=2))
     return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from crossagent.pipeline import write_json_atomic
+    from crossagent.sim.sim import MineSim
+    from crossagent.tasks import select_tasks
+    from crossagent.tasks.check import check_tasks, format_table, overall, results_json
+
+    tasks = select_tasks(args.pattern, category=args.category, split=args.split)
+    if not tasks:
+        print("error: no task matches; see `crossagent tasks list`")
+        return 2
+    results = check_tasks(
+        tasks, lambda: MineSim(width=64, height=64), seed=args.seed, random_agent=not args.no_random
+    )
+    print(format_table(results))
+    for result in results:
+        if result.failures:
+            shown = ", ".join(result.failures[:10]) + (" ..." if len(result.failures) > 10 else "")
+            print(f"expert failed {len(result.failures)} {result.category}: {shown}")
+    if args.json is not None:
+        write_json_atomic(args.json, results_json(results))
+        print(f"wrote {args.json}")
+    return 0 if overall(results)["expert_success"] >= 0.98 else 1

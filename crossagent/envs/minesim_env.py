@@ -124,7 +124,7 @@ class MineSimEnv(gym.Env):
                     "cursor_stack": None
                     if gui.cursor_stack is None
                     else (gui.cursor_stack.item, gui.cursor_stack.count),
-                    "slots": [None if s is None else (s.item, s.count) for s in gui.stacks()],
+                    "slots": [None if s is None else (s.item, s.count) for s in sim.gui_stacks()],
                 }
         return obs
 

@@ -7,7 +7,7 @@ an `ActionCost`. `to_raw(action, observation)` is the first tick, for the single
 
 from crossagent.executors.base import DONE, FAILED, RUNNING, TIMEOUT, Executor, ExecutorBase, InvalidAction
 from crossagent.executors.cost import INVALID, ActionCost, CostLedger
-from crossagent.executors.dispatch import ExecutorSet, NoOpExecutor, Started, to_raw
+from crossagent.executors.dispatch import ExecutorSet, NoOpExecutor, Started, minesim_executors, to_raw
 from crossagent.executors.latent import LatentCodebook, LatentExecutor
 from crossagent.executors.learned import LearnedPolicyExecutor, LowLevelPolicy
 from crossagent.executors.motion import MotionExecutor
@@ -17,5 +17,5 @@ __all__ = [
     "DONE", "FAILED", "INVALID", "RUNNING", "TIMEOUT",
     "ActionCost", "CostLedger", "Executor", "ExecutorBase", "ExecutorSet", "InvalidAction",
     "LatentCodebook", "LatentExecutor", "LearnedPolicyExecutor", "LowLevelPolicy", "MotionExecutor",
-    "NoOpExecutor", "RawExecutor", "Started", "env_to_raw", "equivalent", "no_op_env", "raw_to_env", "to_raw",
+    "NoOpExecutor", "RawExecutor", "Started", "env_to_raw", "equivalent", "minesim_executors", "no_op_env", "raw_to_env", "to_raw",
 ]  # fmt: skip

@@ -71,6 +71,24 @@ class ExecutorSet:
             return Started(fallback, INVALID, None, str(exc))
 
 
+def minesim_executors(sim, codebook=None, known_objects=None, max_ticks: int = 200) -> ExecutorSet:
+    """The scripted executors of every space for one MineSim (latent only when a codebook is given)."""
+    from crossagent.executors.grounding import GroundingExecutor
+    from crossagent.executors.latent import LatentExecutor
+    from crossagent.executors.skill import SkillExecutor
+
+    executors = {
+        "raw": RawExecutor(),
+        "motion": MotionExecutor(),
+        "grounding": GroundingExecutor(sim, max_ticks=max_ticks),
+        "skill": SkillExecutor(sim, max_ticks=max_ticks),
+    }
+    if codebook is not None:
+        executors["latent"] = LatentExecutor(codebook)
+    known = None if known_objects is None else frozenset(known_objects)
+    return ExecutorSet(executors, known_objects=known)
+
+
 def to_raw(action: Action | str, observation, executors: ExecutorSet | None = None) -> EnvAction:
     """The first raw tick `action` leads to from `observation` (a no-op when it is invalid or ends at once).
 

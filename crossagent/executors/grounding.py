@@ -16,7 +16,7 @@ It stands in for ROCKET-1 (segment the pointed object with SAM, then act on it),
 from __future__ import annotations
 
 from crossagent.executors import sim_view
-from crossagent.executors.base import EnvAction, ExecutorBase
+from crossagent.executors.base import RUNNING, EnvAction, ExecutorBase
 from crossagent.executors.raw import raw_to_env
 from modeling_crossagent.action_spaces import GroundingAction, RawAction
 
@@ -57,6 +57,12 @@ class GroundingExecutor(ExecutorBase):
             return self._check_slot(action, target)
         if target.name != action.object:
             self.fail(f"the point {action.point} hits {target.kind} {target.name}, not {action.object}")
+
+    def track(self, verb: str, target: sim_view.Target) -> None:
+        """Start on a known target without the point check (privileged: the scripted expert's controller)."""
+        self.ticks, self.status, self.reason = 0, RUNNING, ""
+        self.action = GroundingAction(verb, target.name or "empty_slot", (0, 0))
+        self.target, self._clicked = target, False
 
     def _check_slot(self, action: GroundingAction, target) -> None:
         held = sim_view.cursor_item(self.sim)

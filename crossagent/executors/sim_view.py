@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossagent.sim.lookup import BLOCK_NAMES
 from modeling_crossagent.action_spaces import CAMERA_DEGREES_PER_UNIT, MAX_MOUSE
 
 
@@ -44,8 +45,6 @@ def center(sim, target: Target) -> np.ndarray | None:
     """Where a world target is now (block centre, mob body centre); None once it is gone."""
     if target.kind == "block":
         x, y, z = target.key
-        from crossagent.sim.lookup import BLOCK_NAMES
-
         if BLOCK_NAMES[sim.world.blocks[x, y, z]] != target.name:
             return None
         return np.array([x + 0.5, y + 0.5, z + 0.5])

@@ -20,6 +20,8 @@ NIGHT_SKY_TOP, NIGHT_SKY_HORIZON = np.array([5.0, 8.0, 25.0]), np.array([20.0, 2
 MIN_LIGHT = 0.25
 """Block brightness at midnight relative to noon."""
 WATER_RGB = np.array([52.0, 95.0, 218.0])
+GUI_BACKDROP_STRIDE = 4
+"""Behind an open GUI the (darkened) world is drawn with one ray per 4x4 pixels: it is only a backdrop."""
 
 
 def daylight(time_of_day: int) -> float:
@@ -43,6 +45,7 @@ class FrameRenderer:
         self._no_target = np.array([-1, -1, -1], np.int64)
         self._hotbar_items = np.full(9, -1, np.int64)
         self._hotbar_counts = np.zeros(9, np.int64)
+        self._layouts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def ray(self, player, u: float, v: float) -> np.ndarray:
         """Unit direction through the normalised point (u, v) in [0, 1]^2 of the frame."""
@@ -66,10 +69,10 @@ class FrameRenderer:
                     1.0, sim.mining_progress / max(1, break_ticks(name, sim.inventory.held_item()))
                 )
         render_world(
-            self.frame, self.depth, world.blocks, world.kinds, world.space, world.ceiling, BLOCK_RGB,
+            self.frame, self.depth, world.blocks, world.cells, world.ceiling, BLOCK_RGB,
             player.eye, camera_basis(player.yaw, player.pitch), self.fov, sky_top, sky_horizon, light,
             self.view_distance, WATER_RGB, target, progress, mobs.boxes(), MOB_RGB[mobs.kind], mobs.alive,
-            mobs.hurt > 0,
+            mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE,
         )  # fmt: skip
         if sim.gui is None:
             for k, stack in enumerate(sim.inventory.slots[:9]):
@@ -80,7 +83,7 @@ class FrameRenderer:
                 float(player.food), ICON_MAIN, ICON_ACCENT, ICON_BITS, DIGITS,
             )  # fmt: skip
         else:
-            self._draw_gui(sim.gui)
+            self._draw_gui(sim.gui, sim.gui_stacks())
         return self.frame
 
     def to_pixels(self, rects) -> np.ndarray:
@@ -88,12 +91,15 @@ class FrameRenderer:
         scale = np.array([self.width, self.height, self.width, self.height]) / 1000.0
         return np.rint(np.asarray(rects, float).reshape(-1, 4) * scale).astype(np.int64)
 
-    def _draw_gui(self, gui) -> None:
-        stacks = gui.stacks()
+    def _draw_gui(self, gui, stacks) -> None:
         items = np.array([item_index(None if s is None else s.item) for s in stacks], np.int64)
         counts = np.array([0 if s is None else s.count for s in stacks], np.int64)
-        rects = self.to_pixels([slot.rect for slot in gui.slots])
-        panel = self.to_pixels([gui.panel])[0]
+        if gui.kind not in self._layouts:
+            self._layouts[gui.kind] = (
+                self.to_pixels([slot.rect for slot in gui.slots]),
+                self.to_pixels([gui.panel])[0],
+            )
+        rects, panel = self._layouts[gui.kind]
         bars = np.zeros((0, 5))
         furnace = gui.container if gui.kind == "furnace" else None
         if furnace is not None:

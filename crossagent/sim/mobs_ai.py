@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 from crossagent.sim.data.mobs import MOBS
 from crossagent.sim.lookup import BLOCK_SOLID
@@ -66,6 +67,7 @@ class Mobs:
         self.panic = np.zeros(capacity, np.int16)
         self.on_ground = np.zeros(capacity, np.bool_)
         self.alive = np.zeros(capacity, np.bool_)
+        self._boxes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -87,12 +89,15 @@ class Mobs:
         return MOB_NAMES[int(self.kind[index])]
 
     def boxes(self) -> np.ndarray:
-        """AABBs (n, 6): x0, y0, z0, x1, y1, z1."""
-        hw, h = MOB_HALF_WIDTH[self.kind], MOB_HEIGHT[self.kind]
-        p = self.pos
-        return np.stack(
-            [p[:, 0] - hw, p[:, 1], p[:, 2] - hw, p[:, 0] + hw, p[:, 1] + h, p[:, 2] + hw], axis=1
-        )
+        """AABBs (n, 6): x0, y0, z0, x1, y1, z1 (cached until the mobs move; do not modify)."""
+        if self._boxes is None or len(self._boxes) != len(self.kind):
+            hw, h = MOB_HALF_WIDTH[self.kind], MOB_HEIGHT[self.kind]
+            p = self.pos
+            boxes = np.empty((len(self.kind), 6))
+            boxes[:, 0], boxes[:, 1], boxes[:, 2] = p[:, 0] - hw, p[:, 1], p[:, 2] - hw
+            boxes[:, 3], boxes[:, 4], boxes[:, 5] = p[:, 0] + hw, p[:, 1] + h, p[:, 2] + hw
+            self._boxes = boxes
+        return self._boxes
 
     def colors(self) -> np.ndarray:
         return MOB_RGB[self.kind]
@@ -128,62 +133,89 @@ class Mobs:
 
     def tick(self, blocks: np.ndarray, player, rng: np.random.Generator) -> None:
         """One tick of AI, movement and melee for every live mob (player: crossagent.sim.player.Player)."""
-        live = np.flatnonzero(self.alive)
-        if not live.size:
+        live = int(self.alive.sum())
+        if not live:
             return
-        rolls = rng.random((live.size, 3))
-        for row, i in enumerate(live):
-            info = MOBS[MOB_NAMES[self.kind[i]]]
-            speed = info.speed / 20.0
-            to_player = player.pos - self.pos[i]
-            dist = math.hypot(to_player[0], to_player[2])
-            want = 0.0
-            if info.hostile and not player.dead and dist < CHASE_RANGE:
-                self.yaw[i] = math.degrees(math.atan2(-to_player[0], to_player[2]))
-                want = speed
-                reach = math.sqrt((2 * MOB_HALF_WIDTH[self.kind[i]] * 2) ** 2 + 0.6)
-                vertical = -MOB_HEIGHT[self.kind[i]] < to_player[1] < 1.8
-                if dist < reach and vertical and self.attack_cooldown[i] == 0 and info.damage > 0:
-                    if player.damage(info.damage):
-                        player.vel[0] += KNOCKBACK * to_player[0] / max(dist, 1e-6)
-                        player.vel[2] += KNOCKBACK * to_player[2] / max(dist, 1e-6)
-                    self.attack_cooldown[i] = ATTACK_INTERVAL
-            elif self.panic[i] > 0:
-                if self.timer[i] <= 0 or rolls[row, 0] < 0.05:
-                    self.yaw[i] = rolls[row, 1] * 360.0 - 180.0
-                    self.timer[i] = 20
-                want = speed * PANIC_SPEED
-            else:
-                # Wander: alternate walking legs in a random direction with idle pauses.
-                if self.timer[i] == 0:
-                    if rolls[row, 0] < 0.5:
-                        self.timer[i] = 20 + int(rolls[row, 2] * 60)
-                        self.yaw[i] = rolls[row, 1] * 360.0 - 180.0
-                    else:
-                        self.timer[i] = -(20 + int(rolls[row, 2] * 80))
-                if self.timer[i] > 0:
-                    want = speed
-            self.timer[i] -= np.sign(self.timer[i])
-            self.panic[i] = max(0, self.panic[i] - 1)
-            self.hurt[i] = max(0, self.hurt[i] - 1)
-            self.attack_cooldown[i] = max(0, self.attack_cooldown[i] - 1)
-            self._move(blocks, i, want)
+        self._boxes = None
+        rolls = rng.random((live, 3))
+        damage, kx, kz = _tick_mobs(
+            blocks, BLOCK_SOLID, self.kind, self.pos, self.vel, self.yaw, self.hurt, self.attack_cooldown,
+            self.timer, self.panic, self.on_ground, self.alive, rolls, MOB_SPEED, MOB_HOSTILE, MOB_DAMAGE,
+            MOB_HALF_WIDTH, MOB_HEIGHT, player.pos, not player.dead,
+        )  # fmt: skip
+        if damage > 0 and player.damage(damage):
+            player.vel[0] += kx
+            player.vel[2] += kz
 
-    def _move(self, blocks: np.ndarray, i: int, want: float) -> None:
-        yaw = math.radians(self.yaw[i])
-        vel = self.vel[i]
-        if self.on_ground[i]:
-            # Ground drag pulls the velocity toward `want` along the facing (terminal speed = want).
+
+MOB_SPEED = np.array([MOBS[n].speed / 20.0 for n in MOB_NAMES])
+"""Walking speed in blocks per tick."""
+MOB_HOSTILE = np.array([MOBS[n].hostile for n in MOB_NAMES])
+MOB_DAMAGE = np.array([MOBS[n].damage for n in MOB_NAMES], np.float64)
+
+
+@njit(cache=True)
+def _tick_mobs(blocks, solid, kind, pos, vel, yaw, hurt, attack_cooldown, timer, panic, on_ground, alive, rolls,
+               speed_lut, hostile_lut, damage_lut, half_width, height, player_pos, player_alive):  # fmt: skip
+    """AI, melee and movement of the live mobs; returns the melee damage dealt to the player this tick
+    (the first hit; the player's invulnerability covers the rest) and its knockback (x, z)."""
+    damage, kx, kz = 0.0, 0.0, 0.0
+    row = 0
+    for i in range(kind.shape[0]):
+        if not alive[i]:
+            continue
+        k = kind[i]
+        speed = speed_lut[k]
+        tx, ty, tz = player_pos[0] - pos[i, 0], player_pos[1] - pos[i, 1], player_pos[2] - pos[i, 2]
+        dist = math.hypot(tx, tz)
+        want = 0.0
+        if hostile_lut[k] and player_alive and dist < CHASE_RANGE:
+            yaw[i] = math.degrees(math.atan2(-tx, tz))
+            want = speed
+            # Minecraft's melee reach: (2 x width)^2 + the target's width, squared distance.
+            reach = math.sqrt((4 * half_width[k]) ** 2 + 0.6)
+            if dist < reach and -height[k] < ty < 1.8 and attack_cooldown[i] == 0 and damage_lut[k] > 0:
+                if damage == 0.0:
+                    damage = damage_lut[k]
+                    kx = KNOCKBACK * tx / max(dist, 1e-6)
+                    kz = KNOCKBACK * tz / max(dist, 1e-6)
+                attack_cooldown[i] = ATTACK_INTERVAL
+        elif panic[i] > 0:
+            if timer[i] <= 0 or rolls[row, 0] < 0.05:
+                yaw[i] = rolls[row, 1] * 360.0 - 180.0
+                timer[i] = 20
+            want = speed * PANIC_SPEED
+        else:
+            # Wander: alternate walking legs in a random direction with idle pauses.
+            if timer[i] == 0:
+                if rolls[row, 0] < 0.5:
+                    timer[i] = 20 + int(rolls[row, 2] * 60)
+                    yaw[i] = rolls[row, 1] * 360.0 - 180.0
+                else:
+                    timer[i] = -(20 + int(rolls[row, 2] * 80))
+            if timer[i] > 0:
+                want = speed
+        row += 1
+        if timer[i] > 0:
+            timer[i] -= 1
+        elif timer[i] < 0:
+            timer[i] += 1
+        panic[i] = max(0, panic[i] - 1)
+        hurt[i] = max(0, hurt[i] - 1)
+        attack_cooldown[i] = max(0, attack_cooldown[i] - 1)
+        # Ground drag pulls the velocity toward `want` along the facing (terminal speed = want).
+        v = vel[i]
+        if on_ground[i]:
             accel = want * (1 - GROUND_DRAG) / GROUND_DRAG
-            vel[0] += -math.sin(yaw) * accel
-            vel[2] += math.cos(yaw) * accel
-        pos = self.pos[i]
-        k = self.kind[i]
-        on_ground, hit_wall = move_box(blocks, BLOCK_SOLID, pos, vel, MOB_HALF_WIDTH[k], MOB_HEIGHT[k])
-        self.on_ground[i] = on_ground
-        if hit_wall and on_ground and want > 0:
-            vel[1] = JUMP_VELOCITY
-        vel[1] = (vel[1] - GRAVITY) * VERTICAL_DRAG
-        drag = GROUND_DRAG if on_ground else 0.91
-        vel[0] *= drag
-        vel[2] *= drag
+            r = math.radians(yaw[i])
+            v[0] += -math.sin(r) * accel
+            v[2] += math.cos(r) * accel
+        grounded, hit_wall = move_box(blocks, solid, pos[i], v, half_width[k], height[k])
+        on_ground[i] = grounded
+        if hit_wall and grounded and want > 0:
+            v[1] = JUMP_VELOCITY
+        v[1] = (v[1] - GRAVITY) * VERTICAL_DRAG
+        drag = GROUND_DRAG if grounded else 0.91
+        v[0] *= drag
+        v[2] *= drag
+    return damage, kx, kz

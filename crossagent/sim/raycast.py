@@ -57,12 +57,15 @@ def slab_hit(ox, oy, oz, dx, dy, dz, x0, y0, z0, x1, y1, z1):
 
 SKIP_CAP = 5
 """Largest Chebyshev distance stored in the empty-space field (bigger jumps gain little here)."""
+SOLID_CODE = 16
+"""Cell codes: air cells hold their empty-space distance (1..SKIP_CAP), other cells SOLID_CODE + kind."""
 
 
 @njit(cache=True)
-def distance_field(kinds, space, x0, x1, y0, y1, z0, z1):
-    """Fill space[x0:x1, y0:y1, z0:z1] with each cell's Chebyshev distance (in cells, capped at
-    SKIP_CAP) to the nearest non-air cell; 0 for non-air cells. Cells outside the world count as air.
+def distance_field(kinds, cells, x0, x1, y0, y1, z0, z1):
+    """Fill cells[x0:x1, y0:y1, z0:z1] with the ray's cell codes: SOLID_CODE + kind for non-air cells,
+    else the Chebyshev distance (in cells, capped at SKIP_CAP) to the nearest non-air cell. Cells
+    outside the world count as air.
 
     The L-infinity distance transform is separable: a 1D distance along z, then two min-max passes
     along y and x. Only a box grown by SKIP_CAP around the target is read, so a changed block costs
@@ -76,63 +79,70 @@ def distance_field(kinds, space, x0, x1, y0, y1, z0, z1):
     a = np.empty((nx, ny, nz), np.uint8)
     for i in range(nx):
         for j in range(ny):
+            row = kinds[ax0 + i, ay0 + j]
             for k in range(nz):
                 z = z0 + k
                 best = cap
-                for dz in range(-cap + 1, cap):
-                    if abs(dz) < best and 0 <= z + dz < sz and kinds[ax0 + i, ay0 + j, z + dz] != 0:
-                        best = abs(dz)
+                for dz in range(0, cap):
+                    if (z - dz >= 0 and row[z - dz] != 0) or (z + dz < sz and row[z + dz] != 0):
+                        best = dz
+                        break
                 a[i, j, k] = best
     b = np.empty((nx, y1 - y0, nz), np.uint8)
     for i in range(nx):
         for j in range(y1 - y0):
+            jc = j + y0 - ay0
             for k in range(nz):
-                best = a[i, j + y0 - ay0, k]
-                for dy in range(1, cap):
-                    for jj in (j + y0 - ay0 - dy, j + y0 - ay0 + dy):
-                        if 0 <= jj < ny:
-                            v = max(dy, a[i, jj, k])
-                            if v < best:
-                                best = v
+                best = a[i, jc, k]
+                for dy in range(1, min(best, cap)):
+                    lo, hi = jc - dy, jc + dy
+                    if lo >= 0 and a[i, lo, k] < best:
+                        best = max(dy, a[i, lo, k])
+                    if hi < ny and a[i, hi, k] < best:
+                        best = max(dy, a[i, hi, k])
+                    if best <= dy + 1:
+                        break
                 b[i, j, k] = best
     for i in range(x1 - x0):
+        ic = i + x0 - ax0
         for j in range(y1 - y0):
             for k in range(nz):
-                best = b[i + x0 - ax0, j, k]
-                for dx in range(1, cap):
-                    for ii in (i + x0 - ax0 - dx, i + x0 - ax0 + dx):
-                        if 0 <= ii < nx:
-                            v = max(dx, b[ii, j, k])
-                            if v < best:
-                                best = v
-                space[x0 + i, y0 + j, z0 + k] = best
+                best = b[ic, j, k]
+                for dx in range(1, min(best, cap)):
+                    lo, hi = ic - dx, ic + dx
+                    if lo >= 0 and b[lo, j, k] < best:
+                        best = max(dx, b[lo, j, k])
+                    if hi < nx and b[hi, j, k] < best:
+                        best = max(dx, b[hi, j, k])
+                    if best <= dx + 1:
+                        break
+                kind = kinds[x0 + i, y0 + j, z0 + k]
+                cells[x0 + i, y0 + j, z0 + k] = SOLID_CODE + kind if kind != 0 else best
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
+def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
     """Cast a ray with a unit direction through the grid.
 
-    kinds holds each cell's ray kind (lookup.KIND_*), space the empty-space field of
-    `distance_field`: where it is s >= 2 the ray jumps out of the empty cube of radius s - 1 in one
-    step. `ceiling` is one above the highest non-air cell: a rising ray above it hits nothing more.
+    cells is the world's flattened cell-code grid (see `distance_field`) of shape (sx, sy, sz): in
+    air whose code is s >= 2 the ray jumps out of the empty cube of radius s - 1 in one step.
+    `ceiling` is one above the highest non-air cell: a rising ray above it hits nothing more.
     Returns (t, x, y, z, face, t_water): the hit distance and cell (t = inf and x = -1 on a miss
     within max_dist), the entry face axis, and the distance at which the ray entered water (inf if
     never).
     """
-    sx, sy, sz = kinds.shape
     t_water = math.inf
-    miss = (math.inf, -1, -1, -1, -1, t_water)
     t = 0.0
     if not (0.0 <= ox < sx and 0.0 <= oy < sy and 0.0 <= oz < sz):
         # Clip the ray to the world box so a camera outside the world still sees it.
         t, _ = slab_hit(ox, oy, oz, dx, dy, dz, 0.0, 0.0, 0.0, float(sx), float(sy), float(sz))
         if t > max_dist:
-            return miss
+            return math.inf, -1, -1, -1, -1, t_water
     ix = min(max(math.floor(ox + dx * t), 0), sx - 1)
     iy = min(max(math.floor(oy + dy * t), 0), sy - 1)
     iz = min(max(math.floor(oz + dz * t), 0), sz - 1)
     if iy >= ceiling and dy >= 0:
-        return miss
+        return math.inf, -1, -1, -1, -1, t_water
     big = 1e30
     inv_x = 1.0 / dx if dx != 0 else big
     inv_y = 1.0 / dy if dy != 0 else big
@@ -143,16 +153,20 @@ def cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
     up_x = 1 if dx > 0 else 0
     up_y = 1 if dy > 0 else 0
     up_z = 1 if dz > 0 else 0
+    stride_x, stride_y = sy * sz, sz
     delta_x, delta_y, delta_z = abs(inv_x), abs(inv_y), abs(inv_z)
     next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
     next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
     next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
-    y_stop = ceiling if dy > 0 else sy
+    end_x = sx if dx > 0 else -1
+    end_y = ceiling if dy > 0 else -1
+    end_z = sz if dz > 0 else -1
+    index = ix * stride_x + iy * stride_y + iz
     face = -1
     while t <= max_dist:
-        s = space[ix, iy, iz]
-        if s == 0:
-            kind = kinds[ix, iy, iz]
+        code = cells[index]
+        if code >= SOLID_CODE:
+            kind = code - SOLID_CODE
             if kind == KIND_OPAQUE:
                 return t, ix, iy, iz, face, t_water
             if kind == KIND_WATER:
@@ -166,9 +180,9 @@ def cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
                 )  # fmt: skip
                 if th <= max_dist:
                     return th, ix, iy, iz, axis, t_water
-        elif s >= 2:
-            # Leave the empty cube [i - s + 1, i + s) on each axis in one jump.
-            r = np.int64(s) - 1
+        elif code >= 2:
+            # Leave the empty cube [i - r, i + r] (r = code - 1) on each axis in one jump.
+            r = np.int64(code) - 1
             tx = (ix + (r + 1 if dx > 0 else -r) - ox) * inv_x if dx != 0 else big
             ty = (iy + (r + 1 if dy > 0 else -r) - oy) * inv_y if dy != 0 else big
             tz = (iz + (r + 1 if dz > 0 else -r) - oz) * inv_z if dz != 0 else big
@@ -187,34 +201,46 @@ def cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
                 iz += step_z * (r + 1)
                 ix = math.floor(ox + dx * t)
                 iy = math.floor(oy + dy * t)
-            if ix < 0 or ix >= sx or iy < 0 or iy >= y_stop or iz < 0 or iz >= sz:
+            if ix < 0 or ix >= sx or iy < 0 or iy >= sy or iz < 0 or iz >= sz or (dy > 0 and iy >= ceiling):
                 break
             next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
             next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
             next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
+            index = ix * stride_x + iy * stride_y + iz
             continue
-        if next_x < next_y and next_x < next_z:
-            ix += step_x
-            t = next_x
-            next_x += delta_x
-            face = FACE_X
-            if ix < 0 or ix >= sx:
-                break
+        if next_x < next_y:
+            if next_x < next_z:
+                ix += step_x
+                if ix == end_x:
+                    break
+                t = next_x
+                next_x += delta_x
+                face = FACE_X
+                index += step_x * stride_x
+                continue
         elif next_y < next_z:
             iy += step_y
+            if iy == end_y:
+                break
             t = next_y
             next_y += delta_y
             face = FACE_Y
-            if iy < 0 or iy >= y_stop:
-                break
-        else:
-            iz += step_z
-            t = next_z
-            next_z += delta_z
-            face = FACE_Z
-            if iz < 0 or iz >= sz:
-                break
+            index += step_y * stride_y
+            continue
+        iz += step_z
+        if iz == end_z:
+            break
+        t = next_z
+        next_z += delta_z
+        face = FACE_Z
+        index += step_z
     return math.inf, -1, -1, -1, -1, t_water
+
+
+def cast_world(world, origin, direction, max_dist: float):
+    """`cast` on a World from Python (origin and unit direction as 3-sequences)."""
+    sx, sy, sz = world.cells.shape
+    return cast(world.cells.reshape(-1), sx, sy, sz, world.ceiling, *origin, *direction, max_dist)
 
 
 @njit(cache=True)
@@ -251,11 +277,10 @@ def look_vector(yaw_deg: float, pitch_deg: float) -> np.ndarray:
 
 def camera_basis(yaw_deg: float, pitch_deg: float) -> np.ndarray:
     """Rows: forward, right, up (unit vectors) of the first-person camera."""
-    forward = look_vector(yaw_deg, pitch_deg)
-    yaw = math.radians(yaw_deg)
-    right = np.array([-math.cos(yaw), 0.0, -math.sin(yaw)])
-    up = np.cross(right, forward)
-    return np.stack([forward, right, up])
+    yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
+    sy, cy, sp, cp = math.sin(yaw), math.cos(yaw), math.sin(pitch), math.cos(pitch)
+    # up = right x forward, written out.
+    return np.array([[-sy * cp, -sp, cy * cp], [-cy, 0.0, -sy], [-sy * sp, cp, cy * sp]])
 
 
 def screen_ray(basis: np.ndarray, u: float, v: float, fov_deg: float, aspect: float) -> np.ndarray:

@@ -44,14 +44,17 @@ def _hash3(x, y, z, salt):
 
 @njit(cache=True, fastmath=True)
 def render_world(
-    out, depth, blocks, kinds, space, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
-    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt,
+    out, depth, blocks, cells, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
+    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride,
 ):  # fmt: skip
     """Draw the world into out (H, W, 3) uint8 and the hit distance of each pixel into depth.
 
     target (3 ints) is the block being mined, darkened by progress in [0, 1] (the crack overlay);
     boxes (n, 6) are mob AABBs with colours box_rgb, drawn where box_alive, reddened while box_hurt.
+    stride > 1 casts one ray per stride x stride block of pixels (the cheap backdrop behind GUIs).
     """
+    sx, sy, sz = cells.shape
+    flat = cells.reshape(-1)
     height, width = out.shape[0], out.shape[1]
     half = math.tan(math.radians(fov_deg) * 0.5)
     aspect = width / height
@@ -60,14 +63,14 @@ def render_world(
     ux, uy, uz = basis[2, 0], basis[2, 1], basis[2, 2]
     ox, oy, oz = eye[0], eye[1], eye[2]
     fog_start = view_dist * 0.55
-    for j in range(height):
-        b = -(2.0 * (j + 0.5) / height - 1.0) * half
-        for i in range(width):
-            a = (2.0 * (i + 0.5) / width - 1.0) * half * aspect
+    for j in range(0, height, stride):
+        b = -(2.0 * (j + 0.5 * stride) / height - 1.0) * half
+        for i in range(0, width, stride):
+            a = (2.0 * (i + 0.5 * stride) / width - 1.0) * half * aspect
             dx, dy, dz = fx + a * rx + b * ux, fy + a * ry + b * uy, fz + a * rz + b * uz
             inv = 1.0 / math.sqrt(dx * dx + dy * dy + dz * dz)
             dx, dy, dz = dx * inv, dy * inv, dz * inv
-            t, x, y, z, face, t_water = cast(kinds, space, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
+            t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
             # Sky: horizon colour blending to the zenith colour as the ray rises.
             s = min(max(dy * 1.6, 0.0), 1.0)
             cr = sky_horizon[0] * (1 - s) + sky_top[0] * s
@@ -101,10 +104,20 @@ def render_world(
                 cr = cr * (1 - w) + water_rgb[0] * light * w
                 cg = cg * (1 - w) + water_rgb[1] * light * w
                 cb = cb * (1 - w) + water_rgb[2] * light * w
-            depth[j, i] = t
-            out[j, i, 0] = min(cr, 255.0)
-            out[j, i, 1] = min(cg, 255.0)
-            out[j, i, 2] = min(cb, 255.0)
+            if stride == 1:
+                depth[j, i] = t
+                out[j, i, 0] = min(cr, 255.0)
+                out[j, i, 1] = min(cg, 255.0)
+                out[j, i, 2] = min(cb, 255.0)
+            else:
+                for jj in range(j, min(j + stride, height)):
+                    for ii in range(i, min(i + stride, width)):
+                        depth[jj, ii] = t
+                        out[jj, ii, 0] = min(cr, 255.0)
+                        out[jj, ii, 1] = min(cg, 255.0)
+                        out[jj, ii, 2] = min(cb, 255.0)
+    if stride > 1:
+        return
     _draw_boxes(
         out,
         depth,

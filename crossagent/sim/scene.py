@@ -17,7 +17,7 @@ from crossagent.sim.data.blocks import block_id
 from crossagent.sim.data.items import item_info
 from crossagent.sim.data.mobs import mob_info
 from crossagent.sim.lookup import BLOCK_SOLID
-from crossagent.sim.raycast import cast
+from crossagent.sim.raycast import cast_world
 
 GUI_AT_START = (None, "inventory", "crafting_table", "furnace")
 MAX_ATTEMPTS = 16
@@ -209,7 +209,7 @@ def visible(world, eye: np.ndarray, cell: tuple[int, int, int]) -> bool:
     d = target - eye
     dist = float(np.linalg.norm(d))
     d /= dist
-    _, x, y, z, _, _ = cast(world.kinds, world.space, world.ceiling, *eye, *d, dist + 1.0)
+    _, x, y, z, _, _ = cast_world(world, eye, d, dist + 1.0)
     return (x, y, z) == tuple(cell)
 
 

@@ -35,7 +35,7 @@ from crossagent.sim.gui import GuiScreen
 from crossagent.sim.inventory import ItemStack
 from crossagent.sim.lookup import BLOCK_NAMES, BLOCK_SOLID
 from crossagent.sim.player import BLOCK_REACH, ENTITY_REACH, HALF_WIDTH, HEIGHT
-from crossagent.sim.raycast import cast, nearest_box
+from crossagent.sim.raycast import cast_world, nearest_box
 from crossagent.sim.scene import SceneSpec
 from crossagent.sim.stats import Statistics
 from crossagent.sim.world import World, WorldConfig
@@ -85,6 +85,7 @@ class MineSim:
         self.destroy_delay = 0
         self.eat_progress = 0
         self.prev_buttons = dict.fromkeys(BUTTON_KEYS, False)
+        self._gui_stacks = None
         if scene.open_gui is not None:
             container = Furnace() if scene.open_gui == "furnace" else None
             self.gui = GuiScreen(scene.open_gui, self.inventory, container)
@@ -96,6 +97,7 @@ class MineSim:
         if self.world is None:
             raise RuntimeError("call reset() before step()")
         buttons, d_pitch, d_yaw = parse_action(action)
+        self._gui_stacks = None
         pressed = {k: v and not self.prev_buttons[k] for k, v in buttons.items()}
         self.prev_buttons = buttons
         self.stats.now = self.tick
@@ -266,7 +268,7 @@ class MineSim:
 
     def _hit(self, direction: np.ndarray, block_reach: float, mob_reach: float) -> dict | None:
         world, eye = self.world, self.player.eye
-        t, x, y, z, face, _ = cast(world.kinds, world.space, world.ceiling, *eye, *direction, block_reach)
+        t, x, y, z, face, _ = cast_world(world, eye, direction, block_reach)
         mob, t_mob = nearest_box(*eye, *direction, self.mobs.boxes(), self.mobs.alive, min(mob_reach, t))
         if mob >= 0:
             return {"kind": "mob", "name": self.mobs.name(mob), "index": int(mob), "distance": float(t_mob)}
@@ -299,6 +301,12 @@ class MineSim:
         direction = self.renderer.ray(self.player, x / 1000.0, y / 1000.0)
         view = self.renderer.view_distance
         return self._hit(direction, view, view)
+
+    def gui_stacks(self) -> list[ItemStack | None]:
+        """What each slot of the open GUI shows (computed once per tick: results match recipes)."""
+        if self._gui_stacks is None:
+            self._gui_stacks = self.gui.stacks()
+        return self._gui_stacks
 
     # ----- frames and state ---------------------------------------------------------------------
     def render(self) -> np.ndarray:

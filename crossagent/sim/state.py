@@ -180,4 +180,5 @@ def load(sim, data: bytes) -> None:
     sim.destroy_delay = int(header["destroy_delay"])
     sim.eat_progress = int(header["eat_progress"])
     sim.prev_buttons = dict(header["prev_buttons"])
+    sim._gui_stacks = None
     sim._update_target()

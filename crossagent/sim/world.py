@@ -86,9 +86,9 @@ class World:
         self.config = config
         self.kinds = np.ascontiguousarray(BLOCK_KIND[blocks])
         """Ray kind per cell (lookup.KIND_*), kept in step with `blocks` by `set_block`."""
-        self.space = np.zeros(blocks.shape, np.uint8)
-        """Empty-space field the ray caster jumps with (see raycast.distance_field)."""
-        distance_field(self.kinds, self.space, 0, blocks.shape[0], 0, blocks.shape[1], 0, blocks.shape[2])
+        self.cells = np.zeros(blocks.shape, np.uint8)
+        """Cell codes the ray caster reads: kinds and the empty-space field (see raycast.distance_field)."""
+        distance_field(self.kinds, self.cells, 0, blocks.shape[0], 0, blocks.shape[1], 0, blocks.shape[2])
         filled = np.flatnonzero(self.kinds.any(axis=(0, 2)))
         self.ceiling = int(filled[-1]) + 1 if filled.size else 0
         """One above the highest non-air cell."""
@@ -104,7 +104,7 @@ class World:
         self.kinds[x0:x1, y0:y1, z0:z1] = BLOCK_KIND[self.blocks[x0:x1, y0:y1, z0:z1]]
         c = SKIP_CAP
         distance_field(
-            self.kinds, self.space,
+            self.kinds, self.cells,
             max(x0 - c, 0), min(x1 + c, sx), max(y0 - c, 0), min(y1 + c, sy), max(z0 - c, 0), min(z1 + c, sz),
         )  # fmt: skip
         # A ceiling left too high after a removal stays correct (rays just skip less).

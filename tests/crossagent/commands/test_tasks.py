@@ -36,3 +36,10 @@ def test_tasks_show_unknown_id_lists_close_ids(capsys):
     assert cli.main(["tasks", "show", "craft_item:stone_pickax"]) == 2
     out = capsys.readouterr().out
     assert "unknown task id" in out and "craft_item:stone_pickaxe" in out
+
+
+def test_tasks_check_prints_the_table(capsys, tmp_path):
+    assert cli.main(["tasks", "check", "interact_block:*", "--json", str(tmp_path / "check.json")]) == 0
+    out = capsys.readouterr().out
+    assert "| interact_block | 13 | 100.0% |" in out
+    assert (tmp_path / "check.json").is_file()
