@@ -37,6 +37,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-retries", type=int, default=2, help="restarts of an episode after env crashes")
     parser.add_argument("--frame-size", type=int, default=None, help="frame side (default: the model's)")
     parser.add_argument("--constrained", action="store_true", help="model agent: constrained decoding")
+    parser.add_argument(
+        "--max-new-tokens", type=int, default=48, help="model agent: tokens per action at most"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="torch threads (default 1: the worlds step on one core, and extra threads spin-wait "
+        "when the cores are shared, which made model calls 10x slower here)",
+    )  # fmt: skip
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -49,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if args.episodes < 1 or args.num_envs < 1 or args.max_retries < 0:
         print("error: --episodes and --num-envs must be >= 1, --max-retries >= 0")
         return 2
+    import torch
+
+    torch.set_num_threads(max(1, args.threads))
     config = EvalConfig(
         tasks=args.tasks,
         split=args.split,
@@ -62,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         tasks = select_eval_tasks(config.tasks, config.split)
-        agent = load_agent(args.agent, constrained=args.constrained)
+        agent = load_agent(args.agent, constrained=args.constrained, max_new_tokens=args.max_new_tokens)
         paths = run_evaluation(agent, config, tasks=tasks)
     except (UnknownTaskError, NotAModelFolderError, ValueError, RuntimeError) as error:
         print(f"error: {error}")

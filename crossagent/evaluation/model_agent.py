@@ -4,7 +4,8 @@
     texts = agent.act(observations, tasks, histories)    # one action text per world
 
 It builds the same prompt as `CrossAgentForActions.act` (`processor.prepare_act_inputs`), decodes
-greedily (or samples) and, unlike `act`, keeps the action TEXT (the rollout parses it with the
+greedily with the shared system prefix computed once (`PrefixCachedDecoder`; or samples with
+`generate`) and, unlike `act`, keeps the action TEXT (the rollout parses it with the
 executors' grammar) and the number of tokens each row generated (`last_token_counts`: up to and
 including its end token), which is the episode's token cost.
 """
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
+
+from crossagent.evaluation.prefix_decoding import PrefixCachedDecoder
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +75,7 @@ class ModelAgent:
         self.max_new_tokens = max_new_tokens
         self.do_sample = do_sample
         self.last_token_counts: list[int] | None = None
+        self._decoder = PrefixCachedDecoder(model, processor.tokenizer, model.config.image_token_id)
         size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
         self.frame_size: int | None = int(size) if size else None
         """The model's input frame side: the runner renders worlds at this size by default."""
@@ -102,11 +106,17 @@ class ModelAgent:
         instructions = [task.instruction for task in tasks]
         inputs = processor.prepare_act_inputs(frames, instructions, histories, spaces=self.spaces)
         inputs = inputs.to(self.model.device)
-        kwargs: dict[str, Any] = {"max_new_tokens": self.max_new_tokens, "do_sample": self.do_sample}
-        if self.constrained:
-            kwargs["logits_processor"] = [processor.action_logits_processor(self.spaces)]
-        sequences = self.model.generate(**inputs, **kwargs)
-        generated = sequences[:, inputs["input_ids"].shape[1] :]
+        constraints = [processor.action_logits_processor(self.spaces)] if self.constrained else []
+        if self.do_sample:
+            sequences = self.model.generate(
+                **inputs, max_new_tokens=self.max_new_tokens, do_sample=True, logits_processor=constraints
+            )
+            generated = sequences[:, inputs["input_ids"].shape[1] :]
+        else:  # greedy: the shared system prefix is computed once, not once per world
+            generated = self._decoder.generate(
+                inputs["input_ids"], inputs["attention_mask"], inputs["pixel_values"], self.max_new_tokens,
+                constraints,
+            )  # fmt: skip
         self.last_token_counts = _generated_lengths(generated, processor.tokenizer)
         return processor.decode_actions(generated)
 

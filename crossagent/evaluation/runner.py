@@ -138,15 +138,15 @@ def run_evaluation(
             max_retries=config.max_retries,
             frame_size=frame_size,
         )
-        successes = sum(r.success for r in done)
+        successes, finished = sum(r.success for r in done), len(done)
         total = len(done) + len(pending)
         with tqdm(total=total, initial=len(done), desc=f"eval {agent.name}", unit="ep",
                   disable=not config.progress) as bar:  # fmt: skip
             for outcome in run_rollout(agent, pending, rollout_config, env_factory, hooks=hooks):
                 store.append(outcome.to_result())
-                successes += outcome.success
+                successes, finished = successes + outcome.success, finished + 1
                 bar.update(1)
-                bar.set_postfix(asr=f"{successes / bar.n:.3f}")
+                bar.set_postfix(asr=f"{successes / finished:.3f}")
         results = store.results()
     finally:
         store.close()
