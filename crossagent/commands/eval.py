@@ -41,6 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-new-tokens", type=int, default=48, help="model agent: tokens per action at most"
     )
     parser.add_argument(
+        "--full-invalid-outputs", action="store_true",
+        help="model agent: generate invalid outputs to --max-new-tokens instead of stopping once they "
+        "cannot start an action (same episodes, only the token count of invalid outputs differs)",
+    )  # fmt: skip
+    parser.add_argument(
         "--threads", type=int, default=1,
         help="torch threads (default 1: the worlds step on one core, and extra threads spin-wait "
         "when the cores are shared, which made model calls 10x slower here)",
@@ -73,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         tasks = select_eval_tasks(config.tasks, config.split)
-        agent = load_agent(args.agent, constrained=args.constrained, max_new_tokens=args.max_new_tokens)
+        agent = load_agent(
+            args.agent, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
+            stop_invalid=not args.full_invalid_outputs,
+        )  # fmt: skip
         paths = run_evaluation(agent, config, tasks=tasks)
     except (UnknownTaskError, NotAModelFolderError, ValueError, RuntimeError) as error:
         print(f"error: {error}")

@@ -64,6 +64,7 @@ class ModelAgent:
         constrained: bool = False,
         max_new_tokens: int = 48,
         do_sample: bool = False,
+        stop_invalid: bool = True,
     ) -> None:
         self.model = model.eval()
         self.processor = processor
@@ -74,8 +75,11 @@ class ModelAgent:
         """Mask tokens that would leave the action grammar (every output parses)."""
         self.max_new_tokens = max_new_tokens
         self.do_sample = do_sample
+        self.stop_invalid = stop_invalid
+        """Greedy decoding ends an output as soon as it cannot start an action (see `InvalidStart`)."""
         self.last_token_counts: list[int] | None = None
         self._decoder = PrefixCachedDecoder(model, processor.tokenizer, model.config.image_token_id)
+        self._invalid_start = InvalidStart(processor.tokenizer)
         size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
         self.frame_size: int | None = int(size) if size else None
         """The model's input frame side: the runner renders worlds at this size by default."""
@@ -112,13 +116,42 @@ class ModelAgent:
                 **inputs, max_new_tokens=self.max_new_tokens, do_sample=True, logits_processor=constraints
             )
             generated = sequences[:, inputs["input_ids"].shape[1] :]
+            self.last_token_counts = _generated_lengths(generated, processor.tokenizer)
         else:  # greedy: the shared system prefix is computed once, not once per world
-            generated = self._decoder.generate(
+            rows = self._decoder.generate(
                 inputs["input_ids"], inputs["attention_mask"], inputs["pixel_values"], self.max_new_tokens,
-                constraints,
+                constraints, self._invalid_start if self.stop_invalid else None,
             )  # fmt: skip
-        self.last_token_counts = _generated_lengths(generated, processor.tokenizer)
+            self.last_token_counts = [len(row) for row in rows]
+            generated = torch.full((len(rows), max(map(len, rows))), processor.tokenizer.pad_token_id)
+            for i, row in enumerate(rows):
+                generated[i, : len(row)] = torch.tensor(row)
         return processor.decode_actions(generated)
+
+
+class InvalidStart:
+    """True once generated tokens can no longer start an action, whatever follows.
+
+    The parser needs the text (chat tokens dropped, leading whitespace skipped) to begin with a
+    space token or an OpenHA prefix (`Action:`, ...); a text that already differs from all of them
+    is invalid for good, so generating the rest (up to max_new_tokens of garbage from an untrained
+    model) changes nothing but the cost. Rows with an incomplete UTF-8 character are left running.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        from modeling_crossagent.action_parsing import PLAIN_PREFIXES
+        from modeling_crossagent.action_spaces import SPACE_TOKENS
+        from modeling_crossagent.processing_crossagent import CHAT_TOKENS
+
+        self.tokenizer = tokenizer
+        self.chat_ids = {tokenizer.convert_tokens_to_ids(t) for t in CHAT_TOKENS}
+        self.starts = (*SPACE_TOKENS.values(), *PLAIN_PREFIXES)
+
+    def __call__(self, tokens: list[int]) -> bool:
+        text = self.tokenizer.decode([t for t in tokens if t not in self.chat_ids]).lstrip()
+        if not text or "\ufffd" in text:
+            return False
+        return not any(start.startswith(text) or text.startswith(start) for start in self.starts)
 
 
 def _generated_lengths(generated: torch.Tensor, tokenizer: Any) -> list[int]:

@@ -41,8 +41,19 @@ class PrefixCachedDecoder:
         return cache
 
     @torch.inference_mode()
-    def generate(self, input_ids, attention_mask, pixel_values, max_new_tokens: int, logits_processors=()):
-        """Greedy tokens (B, <= max_new_tokens) for left-padded prompts; finished rows padded with pad."""
+    def generate(
+        self,
+        input_ids,
+        attention_mask,
+        pixel_values,
+        max_new_tokens: int,
+        logits_processors=(),
+        stop_row=None,
+    ):
+        """Greedy tokens of each left-padded prompt (a list per row, ending with EOS when it ended so).
+
+        `stop_row(tokens) -> bool`, if given, ends a row early (its tokens so far are kept).
+        """
         rows = [ids[mask.bool()].tolist() for ids, mask in zip(input_ids, attention_mask)]
         split = rows[0].index(self.image_token_id) if self.image_token_id in rows[0] else 0
         prefix = tuple(rows[0][:split])
@@ -66,23 +77,39 @@ class PrefixCachedDecoder:
         positions = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(prefix) :]
         out = self.model(input_ids=suffix_ids, pixel_values=pixel_values, attention_mask=mask,
                          position_ids=positions, past_key_values=cache, use_cache=True, logits_to_keep=1)  # fmt: skip
-        generated = torch.empty((batch, 0), dtype=torch.long, device=device)
+        # Without logits processors (which track rows by position), finished rows leave the batch, so
+        # one long output does not keep the whole batch decoding.
+        prune = not logits_processors
+        outputs: list[list[int]] = [[] for _ in range(batch)]
+        rows_left = torch.arange(batch, device=device)
         finished = torch.zeros(batch, dtype=torch.bool, device=device)
+        generated = torch.empty((batch, 0), dtype=torch.long, device=device)
         next_position = positions[:, -1:] + 1
         for step in range(max_new_tokens):
             scores = out.logits[:, -1, :].float()
             scores[:, self.image_token_id] = float("-inf")  # as CrossAgentForActions' suppress_tokens
-            seen = torch.cat([suffix_ids, generated], 1)
-            for processor in logits_processors:
-                scores = processor(seen, scores)
+            if not prune:
+                seen = torch.cat([suffix_ids, generated], 1)
+                for processor in logits_processors:
+                    scores = processor(seen, scores)
             tokens = scores.argmax(-1)
             tokens = torch.where(finished, torch.full_like(tokens, self.pad_id), tokens)
-            generated = torch.cat([generated, tokens[:, None]], 1)
-            finished |= tokens == self.eos_id
+            if not prune:
+                generated = torch.cat([generated, tokens[:, None]], 1)
+            for i, (row, token) in enumerate(zip(rows_left.tolist(), tokens.tolist())):
+                if finished[i]:
+                    continue
+                outputs[row].append(token)
+                finished[i] = token == self.eos_id or (stop_row is not None and stop_row(outputs[row]))
             if bool(finished.all()) or step == max_new_tokens - 1:
                 break
-            mask = torch.cat([mask, torch.ones((batch, 1), dtype=torch.long, device=device)], 1)
+            if prune and bool(finished.any()):
+                keep = torch.nonzero(~finished).flatten()
+                cache.batch_select_indices(keep)
+                mask, next_position, tokens = mask[keep], next_position[keep], tokens[keep]
+                rows_left, finished = rows_left[keep], finished[keep]
+            mask = torch.cat([mask, torch.ones((len(tokens), 1), dtype=torch.long, device=device)], 1)
             out = self.model(input_ids=tokens[:, None], attention_mask=mask, position_ids=next_position,
                              past_key_values=cache, use_cache=True, logits_to_keep=1)  # fmt: skip
             next_position = next_position + 1
-        return generated
+        return outputs
