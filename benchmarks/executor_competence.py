@@ -163,19 +163,15 @@ def label(space: str, sim, goal: Goal, codebook: LatentCodebook):
     if space == "motion":
         return None if tick is None else motion_label(tick, sim.gui is not None)
     if space == "latent":
+        if tick is None:
+            return None
         saved, chunk = sim.get_state(), []
-        for _ in range(codebook.chunk_length):
-            tick = expert_tick(sim, goal)
-            if tick is None:
-                break
+        for _ in range(codebook.chunk_length):  # the expert's next chunk; no-op ticks once it is done
+            tick = expert_tick(sim, goal) or no_op_env()
             chunk.append(tick_vector(tick))
             sim.step(tick)
         sim.set_state(saved)
-        return (
-            LatentAction(int(codebook.encode(np.stack(chunk))))
-            if len(chunk) == codebook.chunk_length
-            else None
-        )
+        return LatentAction(int(codebook.encode(np.stack(chunk))))
     in_gui = goal.category in ("craft_item", "smelt_item")
     if space == "skill":
         if in_gui:

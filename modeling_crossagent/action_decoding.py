@@ -83,6 +83,12 @@ class ActionLogitsProcessor(LogitsProcessor):
         self._masks: dict[tuple[int, int], torch.Tensor] = {}  # (state, vocab) -> allowed ids
         self._states: dict[tuple[int, ...], int] = {}
         self._prompt: torch.Tensor | None = None
+        self._last_length = -1
+
+    def reset(self) -> None:
+        """Forget the current generation (done automatically when a new prompt arrives)."""
+        self._prompt, self._last_length = None, -1
+        self._states.clear()
 
     def allowed_ids(self, state: int) -> list[int]:
         """Token ids allowed after automaton `state` (EOS included when the action is complete)."""
@@ -102,14 +108,14 @@ class ActionLogitsProcessor(LogitsProcessor):
         # A prefix no token can continue (e.g. a tokenizer without the latent tokens) ends; it won't parse.
         return allowed or list(self.eos_ids)
 
-    def _allowed_tensor(self, state: int, vocab_size: int, device) -> torch.Tensor:
+    def _allowed_tensor(self, state: int, vocab_size: int) -> torch.Tensor:
         # Index tensors, not vocabulary-wide masks: most states allow a handful of tokens.
         key = (state, vocab_size)
         if key not in self._masks:
             self._masks[key] = torch.tensor(
                 [i for i in self.allowed_ids(state) if i < vocab_size], dtype=torch.long
             )
-        return self._masks[key].to(device)
+        return self._masks[key]
 
     def state_after(self, ids: list[int]) -> int:
         """The automaton state after the generated token ids (cached by prefix)."""
@@ -131,25 +137,33 @@ class ActionLogitsProcessor(LogitsProcessor):
         return state
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        # A new `generate` call starts when the prompt part differs from the one seen so far.
+        # A new `generate` call starts unless this is the previous call's input plus one token with the same
+        # prompt (a multi-turn prompt that extends the last one is longer by more than one token).
         n = 0 if self._prompt is None else self._prompt.shape[1]
         if (
             self._prompt is None
-            or input_ids.shape[1] <= n
+            or input_ids.shape[1] != self._last_length + 1
             or input_ids.shape[0] != self._prompt.shape[0]
             or not torch.equal(input_ids[:, :n], self._prompt)
         ):
+            self.reset()
             self._prompt = input_ids.clone()
-            self._states.clear()
             n = input_ids.shape[1]
-        allowed = torch.zeros_like(scores, dtype=torch.bool)
-        for row in range(input_ids.shape[0]):
-            state = self.state_after(input_ids[row, n:].tolist())
+        self._last_length = input_ids.shape[1]
+        rows, cols, finished = [], [], []
+        for row, ids in enumerate(input_ids[:, n:].tolist()):
+            state = self.state_after(ids)
             if state == _FINISHED:  # finished rows are padded by generate; leave their scores alone
-                allowed[row] = True
-            else:
-                allowed[row, self._allowed_tensor(state, scores.shape[-1], scores.device)] = True
-        return scores.masked_fill(~allowed, float("-inf"))
+                finished.append(row)
+                continue
+            allowed_ids = self._allowed_tensor(state, scores.shape[-1])
+            cols.append(allowed_ids)
+            rows.append(torch.full_like(allowed_ids, row))
+        allowed = torch.zeros(scores.shape, dtype=torch.bool)
+        if rows:
+            allowed[torch.cat(rows), torch.cat(cols)] = True
+        allowed[finished] = True
+        return scores.masked_fill(~allowed.to(scores.device), float("-inf"))
 
 
 def build_action_logits_processor(

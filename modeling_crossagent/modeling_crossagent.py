@@ -30,7 +30,7 @@ from transformers.modeling_outputs import BaseModelOutputWithPast, ModelOutput
 from .action_decoding import build_action_logits_processor  # noqa: F401  (shipped with every model)
 from .action_spaces import Action
 from .configuration_crossagent import CrossAgentConfig
-from .processing_crossagent import CrossAgentProcessor, InvalidAction
+from .processing_crossagent import CrossAgentProcessor, InvalidOutput
 
 
 @dataclass
@@ -86,7 +86,8 @@ def _build_vision_tower(vision_config) -> PreTrainedModel:
 
 
 def _vision_output_width(vision_config) -> int:
-    # Qwen2-VL's patch merger already projects to `out_hidden_size`.
+    # Qwen2-VL's vision `hidden_size` is its patch merger's output (the text width already);
+    # Qwen2.5-VL calls that `out_hidden_size`.
     return getattr(vision_config, "out_hidden_size", None) or vision_config.hidden_size
 
 
@@ -318,7 +319,7 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
         constrained: bool = False,
         known_objects=None,
         **generate_kwargs,
-    ) -> list[Action | InvalidAction]:
+    ) -> list[Action | InvalidOutput]:
         """Choose one action per (frame, instruction, history), batched with left padding.
 
         frames: uint8 (H, W, 3) arrays (a list, or one (B, H, W, 3) array); instructions: one string each;
@@ -326,7 +327,7 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
         spaces: the allowed action spaces (default all five), listed in the prompt; an output in another
         space is invalid. constrained: mask every token that would leave the action grammar, so each
         output parses (known_objects restricts grounding objects and skill targets then).
-        Returns parsed actions; an output that does not parse is an `InvalidAction` carrying the
+        Returns parsed actions; an output that does not parse is an `InvalidOutput` carrying the
         `ActionParseError`, never an exception.
         """
         inputs = processor.prepare_act_inputs(frames, instructions, histories, spaces=spaces).to(self.device)

@@ -56,7 +56,7 @@ CHAT_TOKENS: tuple[str, ...] = ("<|pad|>", "<|end|>", "<|system|>", "<|user|>", 
 
 
 @dataclass(frozen=True)
-class InvalidAction:
+class InvalidOutput:
     """A model output that is not an action of the allowed spaces; the rollout counts it invalid and
     executes a no-op tick (never a crash)."""
 
@@ -121,6 +121,11 @@ class CrossAgentProcessor(ProcessorMixin):
         self.history_length = history_length
         """How many of the previous actions the prompt shows (the last k)."""
         self.image_token = image_token
+        if image_token not in tokenizer.get_vocab():
+            raise ValueError(
+                f"CrossAgentProcessor: the tokenizer has no image token {image_token!r}; add it with "
+                f"tokenizer.add_special_tokens({{'additional_special_tokens': [{image_token!r}]}}) and resize the model."
+            )
         self.image_token_id = tokenizer.convert_tokens_to_ids(image_token)
         super().__init__(image_processor, tokenizer, chat_template=chat_template or CHAT_TEMPLATE)
 
@@ -133,9 +138,9 @@ class CrossAgentProcessor(ProcessorMixin):
             raise ValueError(
                 f"instruction must be a string, got {type(instruction).__name__}: {instruction!r}."
             )
+        if isinstance(history, str) or not all(isinstance(a, str) for a in history or []):
+            raise ValueError(f"history must be a list of action texts (strings), got {history!r}.")
         history = list(history or [])
-        if not all(isinstance(a, str) for a in history):
-            raise ValueError("history must be a list of action texts (strings).")
         recent = history[-self.history_length :] if self.history_length > 0 else []
         text = f"Instruction: {instruction}\nPrevious actions:\n" + "".join(f"{a}\n" for a in recent)
         return [
@@ -149,6 +154,8 @@ class CrossAgentProcessor(ProcessorMixin):
         if isinstance(instructions, str):
             raise ValueError("instructions must be a list of strings (one per frame), not a single string.")
         instructions = list(instructions)
+        if not instructions:
+            raise ValueError("instructions is empty: pass one instruction (and one frame) per decision.")
         if isinstance(frames, np.ndarray | torch.Tensor) and frames.ndim == 4:
             frames = list(frames)
         frames = [check_frame(f, f"frames[{i}]") for i, f in enumerate(frames)]
@@ -178,10 +185,10 @@ class CrossAgentProcessor(ProcessorMixin):
 
     def parse_actions(
         self, texts: list[str], spaces=None, known_objects=None
-    ) -> list[Action | InvalidAction]:
-        """Action texts -> Action dataclasses; unparseable texts or actions of other spaces -> InvalidAction."""
+    ) -> list[Action | InvalidOutput]:
+        """Action texts -> Action dataclasses; unparseable texts or actions of other spaces -> InvalidOutput."""
         allowed = check_spaces(spaces)
-        actions: list[Action | InvalidAction] = []
+        actions: list[Action | InvalidOutput] = []
         for text in texts:
             try:
                 action = parse(text, known_objects=known_objects, num_latent_codes=self.num_latent_codes)
@@ -190,7 +197,7 @@ class CrossAgentProcessor(ProcessorMixin):
                         f"action space {action.space!r} is not one of the allowed {list(allowed)}"
                     )
             except ActionParseError as error:
-                action = InvalidAction(text, error)
+                action = InvalidOutput(text, error)
             actions.append(action)
         return actions
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from crossagent.executors.base import EnvAction, Executor, InvalidAction, PlannedExecutor
+from crossagent.executors.base import RUNNING, EnvAction, Executor, InvalidAction, PlannedExecutor
 from crossagent.executors.cost import INVALID
 from crossagent.executors.motion import MotionExecutor
 from crossagent.executors.raw import RawExecutor, no_op_env
-from modeling_crossagent.action_spaces import Action, ActionParseError, parse
+from modeling_crossagent.action_spaces import NUM_LATENT_CODES, Action, ActionParseError, parse
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class NoOpExecutor(PlannedExecutor):
         super().__init__(max_ticks=1)
 
     def start(self, action, observation) -> None:  # accepts anything: it is the fallback
-        self.ticks, self.status, self.reason = 0, "running", ""
+        self.ticks, self.status, self.reason = 0, RUNNING, ""
         self._planned = [no_op_env()]
 
 
@@ -49,7 +49,7 @@ class ExecutorSet:
     """Space -> executor (one instance each; `begin` restarts it)."""
     known_objects: frozenset[str] | None = None
     """Object names the parser accepts (None: any [a-z0-9_]+)."""
-    num_latent_codes: int = 64
+    num_latent_codes: int = NUM_LATENT_CODES
     """The model's latent vocabulary size."""
 
     def begin(self, action: Action | str, observation) -> Started:

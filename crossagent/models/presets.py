@@ -1,4 +1,4 @@
-"""Model presets: `tiny` (a few M parameters, trains on a CPU) and `small` (~100M, one GPU).
+"""Model presets: `tiny` (2.6M parameters, trains on a CPU) and `small` (90M, one GPU).
 
 model, processor = build_model("tiny")        # tokenizer built from the project corpus
 model.save_pretrained(path); processor.save_pretrained(path)

@@ -14,16 +14,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from crossagent.sim.data.survival import (
+    EXHAUSTION,
+    EXHAUSTION_PER_FOOD,
+    FALL_DAMAGE_SAFE_BLOCKS,
+    INVULNERABLE_TICKS,
+    MAX_FOOD,
+    MAX_HEALTH,
+    REGEN_FOOD_MIN,
+    REGEN_INTERVAL_TICKS,
+    SPRINT_FOOD_MIN,
+    START_SATURATION,
+    STARVE_MIN_HEALTH_NORMAL,
+)
 from crossagent.sim.lookup import BLOCK_KIND, BLOCK_SOLID, KIND_WATER
 from crossagent.sim.physics import box_touches, move_box
 from crossagent.sim.raycast import look_vector
 
 HALF_WIDTH, HEIGHT, SNEAK_HEIGHT = 0.3, 1.8, 1.5
 EYE_HEIGHT, SNEAK_EYE_HEIGHT = 1.62, 1.54
-BLOCK_REACH = 4.5
-"""Survival block reach (blocks, from the eye)."""
-ENTITY_REACH = 3.0
-"""Survival attack reach (blocks, from the eye)."""
 GROUND_DRAG = 0.6 * 0.91
 AIR_DRAG = 0.91
 WALK_ACCEL = 0.1 * 0.16277136 / GROUND_DRAG**3
@@ -34,13 +43,6 @@ INPUT_DAMPING = 0.98
 JUMP_VELOCITY, SPRINT_JUMP_BOOST = 0.42, 0.2
 GRAVITY, VERTICAL_DRAG = 0.08, 0.98
 WATER_DRAG, WATER_ACCEL, WATER_GRAVITY, SWIM_UP = 0.8, 0.02, 0.02, 0.04
-MAX_HEALTH, MAX_FOOD = 20.0, 20
-SPRINT_MIN_FOOD = 7
-"""Minecraft allows sprinting only above 6 food points."""
-EXHAUSTION_SPRINT, EXHAUSTION_JUMP, EXHAUSTION_SPRINT_JUMP, EXHAUSTION_ATTACK = 0.1, 0.05, 0.2, 0.1
-"""Exhaustion per metre sprinted, per jump, per sprint jump, per attack; 4.0 costs one saturation or food point."""
-REGEN_INTERVAL = 80
-"""Ticks between natural regeneration of half a heart while food >= 18."""
 
 WATER_LUT = BLOCK_KIND == KIND_WATER
 
@@ -62,12 +64,12 @@ class Player:
     sprinting: bool = False
     health: float = MAX_HEALTH
     food: int = MAX_FOOD
-    saturation: float = 5.0
+    saturation: float = START_SATURATION
     exhaustion: float = 0.0
     fall_distance: float = 0.0
     regen_timer: int = 0
     hurt_cooldown: int = 0
-    """Ticks of invulnerability left after taking damage (Minecraft: 10)."""
+    """Ticks of invulnerability left after taking damage."""
     attack_cooldown: int = 0
     """Ticks until the held item can attack again."""
 
@@ -94,9 +96,9 @@ class Player:
     ) -> None:
         """One physics tick with movement input forward (-1..1) and strafe (left positive)."""
         self.sneaking = sneak
-        if sprint and forward > 0 and not sneak and self.food >= SPRINT_MIN_FOOD:
+        if sprint and forward > 0 and not sneak and self.food >= SPRINT_FOOD_MIN:
             self.sprinting = True
-        if forward <= 0 or sneak or self.food < SPRINT_MIN_FOOD:
+        if forward <= 0 or sneak or self.food < SPRINT_FOOD_MIN:
             self.sprinting = False
         if sneak:
             forward, strafe = forward * SNEAK_FACTOR, strafe * SNEAK_FACTOR
@@ -110,7 +112,7 @@ class Player:
         else:
             if jump and self.on_ground:
                 vel[1] = JUMP_VELOCITY
-                self.exhaustion += EXHAUSTION_SPRINT_JUMP if self.sprinting else EXHAUSTION_JUMP
+                self.exhaustion += EXHAUSTION["sprint_jump" if self.sprinting else "jump"]
                 if self.sprinting:
                     yaw = math.radians(self.yaw)
                     vel[0] -= math.sin(yaw) * SPRINT_JUMP_BOOST
@@ -131,15 +133,17 @@ class Player:
         falling = vel[1] < 0
         self.on_ground, _ = move_box(blocks, BLOCK_SOLID, self.pos, vel, HALF_WIDTH, height)
         if self.sprinting:
-            self.exhaustion += EXHAUSTION_SPRINT * math.hypot(self.pos[0] - start[0], self.pos[2] - start[2])
+            self.exhaustion += EXHAUSTION["sprint_per_block"] * math.hypot(
+                self.pos[0] - start[0], self.pos[2] - start[2]
+            )
         # Fall damage: one point per block fallen beyond three, on landing (water cancels it).
         if in_water:
             self.fall_distance = 0.0
         elif falling and not self.on_ground:
             self.fall_distance += start[1] - self.pos[1]
         elif self.on_ground:
-            if self.fall_distance > 3.0:
-                self.damage(math.ceil(self.fall_distance - 3.0), ignore_cooldown=True)
+            if self.fall_distance > FALL_DAMAGE_SAFE_BLOCKS:
+                self.damage(math.ceil(self.fall_distance - FALL_DAMAGE_SAFE_BLOCKS), ignore_cooldown=True)
             self.fall_distance = 0.0
         if in_water:
             vel[1] = (vel[1] - WATER_GRAVITY) * drag
@@ -155,19 +159,19 @@ class Player:
 
     def _tick_survival(self) -> None:
         """Minecraft's hunger: exhaustion drains saturation then food; full food heals, empty food hurts."""
-        while self.exhaustion >= 4.0:
-            self.exhaustion -= 4.0
+        while self.exhaustion >= EXHAUSTION_PER_FOOD:
+            self.exhaustion -= EXHAUSTION_PER_FOOD
             if self.saturation > 0:
                 self.saturation = max(0.0, self.saturation - 1.0)
             else:
                 self.food = max(0, self.food - 1)
         self.regen_timer += 1
-        if self.regen_timer >= REGEN_INTERVAL:
+        if self.regen_timer >= REGEN_INTERVAL_TICKS:
             self.regen_timer = 0
-            if self.food >= 18 and self.health < MAX_HEALTH:
+            if self.food >= REGEN_FOOD_MIN and self.health < MAX_HEALTH:
                 self.health = min(MAX_HEALTH, self.health + 1.0)
-                self.exhaustion += 6.0
-            elif self.food == 0 and self.health > 1.0:
+                self.exhaustion += EXHAUSTION["heal"]
+            elif self.food == 0 and self.health > STARVE_MIN_HEALTH_NORMAL:
                 self.health -= 1.0
 
     def damage(self, amount: float, ignore_cooldown: bool = False) -> bool:
@@ -175,7 +179,7 @@ class Player:
         if self.hurt_cooldown > 0 and not ignore_cooldown:
             return False
         self.health = max(0.0, self.health - float(amount))
-        self.hurt_cooldown = 10
+        self.hurt_cooldown = INVULNERABLE_TICKS
         return True
 
     def eat(self, hunger: int, saturation: float) -> None:

@@ -15,6 +15,9 @@ from numba import njit
 
 from crossagent.sim.lookup import KIND_OPAQUE, KIND_PLANT, KIND_WATER
 
+FAST_MATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+"""LLVM fast-math flags without 'nnan'/'ninf': the kernels compare against inf (misses, no water)."""
+
 FACE_NONE, FACE_X, FACE_Y, FACE_Z = -1, 0, 1, 2
 """Axis of the face a ray entered a block through (the sign is opposite to the ray's direction)."""
 
@@ -120,7 +123,7 @@ def distance_field(kinds, cells, x0, x1, y0, y1, z0, z1):
                 cells[x0 + i, y0 + j, z0 + k] = SOLID_CODE + kind if kind != 0 else best
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
 def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
     """Cast a ray with a unit direction through the grid.
 

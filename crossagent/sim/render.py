@@ -14,7 +14,8 @@ import math
 import numpy as np
 from numba import njit
 
-from crossagent.sim.raycast import cast, slab_hit
+from crossagent.sim.lookup import KIND_OPAQUE
+from crossagent.sim.raycast import FAST_MATH, SOLID_CODE, cast, slab_hit
 
 FACE_SHADE_X, FACE_SHADE_Z, FACE_SHADE_TOP, FACE_SHADE_BOTTOM = 0.6, 0.8, 1.0, 0.5
 """Minecraft's directional face shading."""
@@ -42,82 +43,217 @@ def _hash3(x, y, z, salt):
     return ((h ^ (h >> 16)) & 0xFFFF) / 65535.0
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _shade(blocks, rgb_lut, x, y, z, face, t, t_water, ox, oy, oz, dx, dy, dz, sky_top, sky_horizon, light,
+           view_dist, fog_start, water_rgb, target, progress):  # fmt: skip
+    """Colour of one ray: the shaded, textured, fogged block it hit (x >= 0) or the sky, tinted by water."""
+    s = min(max(dy * 1.6, 0.0), 1.0)
+    cr = sky_horizon[0] * (1 - s) + sky_top[0] * s
+    cg = sky_horizon[1] * (1 - s) + sky_top[1] * s
+    cb = sky_horizon[2] * (1 - s) + sky_top[2] * s
+    if x >= 0:
+        block = blocks[x, y, z]
+        hx, hy, hz = ox + dx * t, oy + dy * t, oz + dz * t
+        if face == 0:
+            shade, fu, fv = FACE_SHADE_X, hz - math.floor(hz), hy - math.floor(hy)
+        elif face == 1:
+            shade = FACE_SHADE_TOP if dy < 0 else FACE_SHADE_BOTTOM
+            fu, fv = hx - math.floor(hx), hz - math.floor(hz)
+        elif face == 2:
+            shade, fu, fv = FACE_SHADE_Z, hx - math.floor(hx), hy - math.floor(hy)
+        else:
+            shade, fu, fv = 1.0, 0.5, 0.5
+        cell_noise = _hash3(x, y, z, block)
+        texel = _hash3(int(fu * 4), int(fv * 4), face, int(cell_noise * 65535.0))
+        shade *= 1.0 + TEXTURE_BLOCK * (2 * cell_noise - 1) + TEXTURE_TEXEL * (2 * texel - 1)
+        if t < 10.0 and min(min(fu, 1 - fu), min(fv, 1 - fv)) < EDGE_WIDTH:
+            shade *= EDGE_SHADE
+        if progress > 0 and x == target[0] and y == target[1] and z == target[2]:
+            shade *= 1.0 - 0.6 * progress * (0.5 + texel)
+        shade *= light
+        f = min(max((t - fog_start) * (1.0 / (view_dist - fog_start)), 0.0), 1.0)
+        cr = rgb_lut[block, 0] * shade * (1 - f) + sky_horizon[0] * f
+        cg = rgb_lut[block, 1] * shade * (1 - f) + sky_horizon[1] * f
+        cb = rgb_lut[block, 2] * shade * (1 - f) + sky_horizon[2] * f
+    if t_water < t:
+        w = min(0.45 + 0.08 * (min(t, view_dist) - t_water), 0.9)
+        cr = cr * (1 - w) + water_rgb[0] * light * w
+        cg = cg * (1 - w) + water_rgb[1] * light * w
+        cb = cb * (1 - w) + water_rgb[2] * light * w
+    return min(cr, 255.0), min(cg, 255.0), min(cb, 255.0)
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _pixel_ray(i, j, width, height, half, aspect, basis):
+    """Unit direction through the centre of pixel (i, j) (the same mapping as raycast.screen_ray)."""
+    a = (2.0 * (i + 0.5) / width - 1.0) * half * aspect
+    b = -(2.0 * (j + 0.5) / height - 1.0) * half
+    dx = basis[0, 0] + a * basis[1, 0] + b * basis[2, 0]
+    dy = basis[0, 1] + a * basis[1, 1] + b * basis[2, 1]
+    dz = basis[0, 2] + a * basis[1, 2] + b * basis[2, 2]
+    inv = 1.0 / math.sqrt(dx * dx + dy * dy + dz * dz)
+    return dx * inv, dy * inv, dz * inv
+
+
+MAX_GAP = 0.45
+"""Interpolation between rays is allowed only where they are less than this far apart (blocks): the
+narrowest thing in the world (a plant, 0.5 wide) cannot stand between them unseen."""
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs):
+    """Whether the cast neighbours (i +- di, j +- dj) all hit one cell through one face, without
+    water; returns (same, x, y, z, face)."""
+    cx, cy, cz, cf = -2, -2, -2, -2
+    for n in range(n_dirs):
+        if n_dirs == 2:
+            ni, nj = i + (di if n else -di), j + (dj if n else -dj)
+        else:
+            ni, nj = i + (di if n & 1 else -di), j + (dj if n & 2 else -dj)
+        if ni < 0 or ni >= width or nj < 0 or nj >= height or hit_water[nj, ni] != math.inf:
+            return False, cx, cy, cz, cf
+        if n == 0:
+            cx, cy, cz, cf = hit_cell[nj, ni, 0], hit_cell[nj, ni, 1], hit_cell[nj, ni, 2], hit_face[nj, ni]
+        elif (
+            hit_cell[nj, ni, 0] != cx
+            or hit_cell[nj, ni, 1] != cy
+            or hit_cell[nj, ni, 2] != cz
+            or hit_face[nj, ni] != cf
+        ):
+            return False, cx, cy, cz, cf
+    return True, cx, cy, cz, cf
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
+           hit_face, hit_water, hit_dir, interpolate):  # fmt: skip
+    """Fill the per-pixel hit buffers.
+
+    With interpolate, rays are cast every 4th pixel; then, level by level (gap 4, then 2 pixels), a
+    pixel midway between cast neighbours (left/right, up/down or the four diagonals) that all hit the
+    same face of the same opaque block takes that face's plane intersection, if the neighbouring rays
+    are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
+    face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
+    """
+    ox, oy, oz = eye[0], eye[1], eye[2]
+    pixel_angle = 2.0 * half / height
+    top = 4 if interpolate else 1
+    for j in range(height):
+        for i in range(width):
+            if i % top == 0 and j % top == 0:
+                dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+                hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
+                t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
+                hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
+                hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+    step = top
+    while step > 1:
+        h = step // 2
+        max_t = MAX_GAP / (2 * h * pixel_angle)
+        for parity in range(1, 4):  # midpoints along x, along y, then the centres
+            pi, pj = parity & 1, parity >> 1
+            for j in range(pj * h, height, step):
+                for i in range(pi * h, width, step):
+                    dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+                    hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
+                    same, cx, cy, cz, cf = _same_hit(
+                        i,
+                        j,
+                        pi * h,
+                        pj * h,
+                        width,
+                        height,
+                        hit_cell,
+                        hit_face,
+                        hit_water,
+                        4 if parity == 3 else 2,
+                    )
+                    if same and cx < 0 and h == 1:
+                        hit_t[j, i], hit_face[j, i], hit_water[j, i] = math.inf, -1, math.inf
+                        hit_cell[j, i, 0] = -1
+                        continue
+                    if (
+                        same
+                        and cx >= 0
+                        and cf >= 0
+                        and flat[(cx * sy + cy) * sz + cz] == SOLID_CODE + KIND_OPAQUE
+                    ):
+                        if cf == 0:
+                            t = (cx + (0 if dx > 0 else 1) - ox) / dx
+                        elif cf == 1:
+                            t = (cy + (0 if dy > 0 else 1) - oy) / dy
+                        else:
+                            t = (cz + (0 if dz > 0 else 1) - oz) / dz
+                        if 0 <= t <= min(view_dist, max_t):
+                            hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, cf, math.inf
+                            hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = cx, cy, cz
+                            continue
+                    t, x, y, z, face, t_water = cast(
+                        flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist
+                    )
+                    hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
+                    hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+        step = h
+
+
+def scratch_buffers(width: int, height: int) -> tuple:
+    """Per-pixel hit buffers of `render_world` (allocated once per renderer: fresh megabyte-sized
+    arrays every frame cost page faults): distance, cell, face, water entry, ray direction."""
+    return (
+        np.empty((height, width)),
+        np.empty((height, width, 3), np.int16),
+        np.empty((height, width), np.int8),
+        np.empty((height, width)),
+        np.empty((height, width, 3)),
+    )
+
+
+@njit(cache=True, fastmath=FAST_MATH)
 def render_world(
     out, depth, blocks, cells, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
-    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride,
+    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride, interpolate, scratch,
 ):  # fmt: skip
     """Draw the world into out (H, W, 3) uint8 and the hit distance of each pixel into depth.
 
     target (3 ints) is the block being mined, darkened by progress in [0, 1] (the crack overlay);
     boxes (n, 6) are mob AABBs with colours box_rgb, drawn where box_alive, reddened while box_hurt.
-    stride > 1 casts one ray per stride x stride block of pixels (the cheap backdrop behind GUIs).
+    stride > 1 casts one ray per stride x stride block of pixels (the cheap backdrop behind GUIs);
+    interpolate lets `_trace` fill pixels between equal neighbours without casting them. scratch holds
+    the per-pixel hit buffers (see `scratch_buffers`), reused between frames.
     """
     sx, sy, sz = cells.shape
     flat = cells.reshape(-1)
     height, width = out.shape[0], out.shape[1]
     half = math.tan(math.radians(fov_deg) * 0.5)
     aspect = width / height
-    fx, fy, fz = basis[0, 0], basis[0, 1], basis[0, 2]
-    rx, ry, rz = basis[1, 0], basis[1, 1], basis[1, 2]
-    ux, uy, uz = basis[2, 0], basis[2, 1], basis[2, 2]
     ox, oy, oz = eye[0], eye[1], eye[2]
     fog_start = view_dist * 0.55
-    for j in range(0, height, stride):
-        b = -(2.0 * (j + 0.5 * stride) / height - 1.0) * half
-        for i in range(0, width, stride):
-            a = (2.0 * (i + 0.5 * stride) / width - 1.0) * half * aspect
-            dx, dy, dz = fx + a * rx + b * ux, fy + a * ry + b * uy, fz + a * rz + b * uz
-            inv = 1.0 / math.sqrt(dx * dx + dy * dy + dz * dz)
-            dx, dy, dz = dx * inv, dy * inv, dz * inv
-            t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
-            # Sky: horizon colour blending to the zenith colour as the ray rises.
-            s = min(max(dy * 1.6, 0.0), 1.0)
-            cr = sky_horizon[0] * (1 - s) + sky_top[0] * s
-            cg = sky_horizon[1] * (1 - s) + sky_top[1] * s
-            cb = sky_horizon[2] * (1 - s) + sky_top[2] * s
-            if x >= 0:
-                block = blocks[x, y, z]
-                hx, hy, hz = ox + dx * t, oy + dy * t, oz + dz * t
-                if face == 0:
-                    shade, fu, fv = FACE_SHADE_X, hz - math.floor(hz), hy - math.floor(hy)
-                elif face == 1:
-                    shade = FACE_SHADE_TOP if dy < 0 else FACE_SHADE_BOTTOM
-                    fu, fv = hx - math.floor(hx), hz - math.floor(hz)
-                elif face == 2:
-                    shade, fu, fv = FACE_SHADE_Z, hx - math.floor(hx), hy - math.floor(hy)
-                else:
-                    shade, fu, fv = 1.0, 0.5, 0.5
-                texel = _hash3(x * 4 + int(fu * 4), y * 4 + int(fv * 4), z * 4 + face, block)
-                shade *= 1.0 + TEXTURE_BLOCK * (2 * _hash3(x, y, z, 7) - 1) + TEXTURE_TEXEL * (2 * texel - 1)
-                if t < 10.0 and min(min(fu, 1 - fu), min(fv, 1 - fv)) < EDGE_WIDTH:
-                    shade *= EDGE_SHADE
-                if progress > 0 and x == target[0] and y == target[1] and z == target[2]:
-                    shade *= 1.0 - 0.6 * progress * (0.5 + texel)
-                shade *= light
-                f = min(max((t - fog_start) / (view_dist - fog_start), 0.0), 1.0)
-                cr = rgb_lut[block, 0] * shade * (1 - f) + sky_horizon[0] * f
-                cg = rgb_lut[block, 1] * shade * (1 - f) + sky_horizon[1] * f
-                cb = rgb_lut[block, 2] * shade * (1 - f) + sky_horizon[2] * f
-            if t_water < t:
-                w = min(0.45 + 0.08 * (min(t, view_dist) - t_water), 0.9)
-                cr = cr * (1 - w) + water_rgb[0] * light * w
-                cg = cg * (1 - w) + water_rgb[1] * light * w
-                cb = cb * (1 - w) + water_rgb[2] * light * w
-            if stride == 1:
-                depth[j, i] = t
-                out[j, i, 0] = min(cr, 255.0)
-                out[j, i, 1] = min(cg, 255.0)
-                out[j, i, 2] = min(cb, 255.0)
-            else:
+    if stride > 1:
+        for j in range(0, height, stride):
+            for i in range(0, width, stride):
+                dx, dy, dz = _pixel_ray(
+                    i + 0.5 * (stride - 1), j + 0.5 * (stride - 1), width, height, half, aspect, basis
+                )
+                t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
+                r, g, b = _shade(blocks, rgb_lut, x, y, z, face, t, t_water, ox, oy, oz, dx, dy, dz, sky_top,
+                                 sky_horizon, light, view_dist, fog_start, water_rgb, target, progress)  # fmt: skip
                 for jj in range(j, min(j + stride, height)):
                     for ii in range(i, min(i + stride, width)):
                         depth[jj, ii] = t
-                        out[jj, ii, 0] = min(cr, 255.0)
-                        out[jj, ii, 1] = min(cg, 255.0)
-                        out[jj, ii, 2] = min(cb, 255.0)
-    if stride > 1:
+                        out[jj, ii, 0], out[jj, ii, 1], out[jj, ii, 2] = r, g, b
         return
+    hit_t, hit_cell, hit_face, hit_water, hit_dir = scratch
+    _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
+           hit_face, hit_water, hit_dir, interpolate)  # fmt: skip
+    for j in range(height):
+        for i in range(width):
+            dx, dy, dz = hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2]
+            t = hit_t[j, i]
+            r, g, b = _shade(blocks, rgb_lut, hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2], hit_face[j, i],
+                             t, hit_water[j, i], ox, oy, oz, dx, dy, dz, sky_top, sky_horizon, light, view_dist,
+                             fog_start, water_rgb, target, progress)  # fmt: skip
+            depth[j, i] = t
+            out[j, i, 0], out[j, i, 1], out[j, i, 2] = r, g, b
     _draw_boxes(
         out,
         depth,
@@ -136,7 +272,7 @@ def render_world(
     )
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=FAST_MATH)
 def _draw_boxes(
     out,
     depth,

@@ -29,31 +29,35 @@ from crossagent.sim.containers import Chest, Furnace
 from crossagent.sim.data.blocks import BLOCK_IDS, INTERACTABLE_BLOCKS, block_drops, break_ticks
 from crossagent.sim.data.items import FOODS
 from crossagent.sim.data.mobs import mob_drops
-from crossagent.sim.data.tools import attack_cooldown_ticks, attack_damage
+from crossagent.sim.data.survival import EAT_TICKS, EXHAUSTION
+from crossagent.sim.data.tools import BLOCK_REACH, ENTITY_REACH, attack_cooldown_ticks, attack_damage
 from crossagent.sim.frame import FrameRenderer
 from crossagent.sim.gui import GuiScreen
 from crossagent.sim.inventory import ItemStack
 from crossagent.sim.lookup import BLOCK_NAMES, BLOCK_SOLID
-from crossagent.sim.player import BLOCK_REACH, ENTITY_REACH, HALF_WIDTH, HEIGHT
+from crossagent.sim.player import HALF_WIDTH, HEIGHT
 from crossagent.sim.raycast import cast_world, nearest_box
 from crossagent.sim.scene import SceneSpec
 from crossagent.sim.stats import Statistics
 from crossagent.sim.world import World, WorldConfig
 
 DESTROY_DELAY = 5
+SCENE_CONTAINER_CELL = (-1, -1, -1)
+"""Key of the container a scene opens (a furnace screen) that stands on no block of the world."""
 """Ticks after breaking a block before the next one starts (Minecraft's destroyDelay)."""
-EAT_TICKS = 32
 
 
 class MineSim:
     """One world, one player. Not thread-safe; make one per worker (see `MineSimVectorEnv`)."""
 
     def __init__(self, width: int = 128, height: int = 128, fov: float = 70.0, view_distance: float = 32.0,
-                 world_config: WorldConfig | None = None):  # fmt: skip
+                 world_config: WorldConfig | None = None, interpolate: bool = True):  # fmt: skip
         if width < 16 or height < 16:
             raise ValueError(f"frame size {width}x{height} is too small: use at least 16x16")
         self.config = world_config or WorldConfig()
-        self.renderer = FrameRenderer(width, height, fov, view_distance)
+        # interpolate=False casts every pixel; True (default) skips rays between neighbours that hit
+        # one face, ~30 % faster, and differs from exact casting on ~1e-4 of pixels (sub-pixel gaps).
+        self.renderer = FrameRenderer(width, height, fov, view_distance, interpolate)
         self.world: World | None = None
         self.scene = SceneSpec()
 
@@ -87,7 +91,11 @@ class MineSim:
         self.prev_buttons = dict.fromkeys(BUTTON_KEYS, False)
         self._gui_stacks = None
         if scene.open_gui is not None:
-            container = Furnace() if scene.open_gui == "furnace" else None
+            container = None
+            if scene.open_gui == "furnace":
+                # The scene's furnace has no block in the world; keep it with the placed
+                # containers so it is ticked every step and saved with the state.
+                container = self.containers[SCENE_CONTAINER_CELL] = Furnace()
             self.gui = GuiScreen(scene.open_gui, self.inventory, container)
         self._update_target()
 
@@ -169,7 +177,7 @@ class MineSim:
             self.mining_target, self.mining_progress = None, 0
             if self.player.attack_cooldown == 0:
                 self.player.attack_cooldown = attack_cooldown_ticks(held)
-                self.player.exhaustion += 0.1
+                self.player.exhaustion += EXHAUSTION["attack"]
                 index = target["index"]
                 if self.mobs.hit(index, attack_damage(held), self.player.pos):
                     name = self.mobs.name(index)

@@ -6,6 +6,7 @@ how much of that a policy gets by chance (the random agent, through the same run
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import statistics
@@ -50,6 +51,7 @@ def run_random(task: Task, sim, seed: int = 0) -> tuple[bool, int]:
 class CategoryResult:
     category: str
     tasks: int
+    """Episodes played (tasks x worlds)."""
     expert_success: float
     """Fraction of tasks the expert solved."""
     expert_mean_ticks: float
@@ -59,15 +61,28 @@ class CategoryResult:
     """Task ids the expert did not solve."""
 
 
+def in_other_world(task: Task, world: int) -> Task:
+    """The task with its scene built on world seed `seed + world` (0: the task itself)."""
+    if world == 0:
+        return task
+    return dataclasses.replace(task, scene={**task.scene, "seed": task.scene["seed"] + world})
+
+
 def check_tasks(
-    tasks: Sequence[Task], sim_factory, seed: int = 0, random_agent: bool = True
+    tasks: Sequence[Task], sim_factory, seed: int = 0, random_agent: bool = True, worlds: int = 1
 ) -> list[CategoryResult]:
-    """Run the expert (and the random agent) once on every task; results per category."""
+    """Run the expert (and the random agent) on every task, once per world; results per category.
+
+    `worlds` > 1 also plays each task on the world seeds after its own (same scene, other terrain),
+    which measures how robust the expert is rather than whether the suite is solvable.
+    """
     sim = sim_factory()
     outcomes: dict[str, list[tuple[str, bool, int, bool]]] = {c: [] for c in CATEGORIES}
-    for task in tqdm(tasks, desc="tasks check", unit="task"):
-        episode = run_expert(task, sim)
-        lucky = run_random(task, sim, seed)[0] if random_agent else False
+    runs = [(task, world) for world in range(worlds) for task in tasks]
+    for task, world in tqdm(runs, desc="tasks check", unit="episode"):
+        played = in_other_world(task, world)
+        episode = run_expert(played, sim)
+        lucky = run_random(played, sim, seed)[0] if random_agent else False
         outcomes[task.category].append((task.id, episode.success, episode.ticks, lucky))
     results = []
     for category, rows in outcomes.items():
@@ -98,7 +113,7 @@ def overall(results: Sequence[CategoryResult]) -> dict:
 
 def format_table(results: Sequence[CategoryResult]) -> str:
     lines = [
-        "| category | tasks | expert success | expert mean ticks | random success |",
+        "| category | episodes | expert success | expert mean ticks | random success |",
         "|---|---:|---:|---:|---:|",
     ]
     for r in results:

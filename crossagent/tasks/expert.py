@@ -1,8 +1,10 @@
 """The scripted expert: solves tasks from privileged state through the executors, labelling every decision.
 
-World tasks (mine, kill, use): every DECISION_TICKS ticks it finds its target in the world state, picks
-a frame point that shows it and runs the grounding executor (`Mine|Kill|Use <object> (x,y)`) for those
-ticks; when the target is out of view it turns toward it with raw camera ticks. GUI tasks (craft, smelt):
+World tasks (mine, kill, use): every DECISION_TICKS ticks it finds its target in the world state (the
+nearest one in view), picks a frame point that shows it and runs the grounding executor
+(`Mine|Kill|Use <object> (x,y)`) for those ticks; a target out of view or a mob far off is chased with
+its own raw controller, and a hostile mob is backed off from while the attack recharges (`moves`), since
+the grounding executor does neither. GUI tasks (craft, smelt):
 each decision is one click of the closed-loop GUI plan (`gui_solver`), run as a grounding GUI verb
 (`Pick`, `Place`, `Click`), or a wait for the furnace. Each decision records its labels in every space
 (see `labels.Decision`); the episode keeps the raw ticks, and optionally frames and states, for the
@@ -12,18 +14,19 @@ dataset builders.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from crossagent.executors import sim_view
-from crossagent.executors.grounding import TURN_DEGREES, GroundingExecutor
+from crossagent.executors.grounding import GroundingExecutor
 from crossagent.executors.motion import MOTION_TICKS
-from crossagent.executors.raw import env_to_raw, no_op_env, raw_to_env
+from crossagent.executors.raw import env_to_raw, no_op_env
+from crossagent.sim.data.mobs import MOBS
+from crossagent.tasks import moves
 from crossagent.tasks.gui_solver import Click, next_task_click
 from crossagent.tasks.labels import Decision, motion_label
-from crossagent.tasks.privileged import find_block, find_mob, target_center, visible_point
+from crossagent.tasks.moves import TickSource
+from crossagent.tasks.privileged import block_candidates, mob_candidates, pick_target, target_center
 from crossagent.tasks.task import CRAFT_ITEM, INTERACT_BLOCK, KILL_ENTITY, MINE_BLOCK, SMELT_ITEM, Task
 from modeling_crossagent.action_spaces import GroundingAction, RawAction, SkillAction
 
@@ -44,9 +47,6 @@ SKILL_VERBS = {
     CRAFT_ITEM: "craft",
     SMELT_ITEM: "smelt",
 }
-
-TickSource = Callable[[], dict | None]
-"""Gives the next env tick of a decision, or None when the decision is over."""
 
 
 @dataclass
@@ -111,19 +111,28 @@ class ScriptedExpert:
 
     def _decide_world(self, sim) -> tuple[Decision, TickSource, int]:
         name = self.task.target
-        target = find_mob(sim, name) if self.task.category == KILL_ENTITY else find_block(sim, name)
+        mob_task = self.task.category == KILL_ENTITY
+        target, point = pick_target(sim, (mob_candidates if mob_task else block_candidates)(sim, name))
         if target is None:
             return Decision(sim.tick, RawAction(), None, None, SkillAction("look for", name)), _no_ops(), 1
-        point = visible_point(sim, target)
-        if point is None:
-            center = target_center(sim, target)
-            dx, dy = sim_view.aim(sim, center, TURN_DEGREES)
-            turn = raw_to_env(RawAction(frozenset(), dx, dy))
-            ticks = iter([turn])
-            decision = Decision(sim.tick, RawAction(), None, None, SkillAction("look for", name))
-            return decision, lambda: next(ticks, None), 1
+        skill = SkillAction(self.skill_verb, name)
+        if mob_task and MOBS[name].hostile and moves.must_retreat(sim, target):
+            # The grounding executor cannot back off: no grounding label for these ticks.
+            return (
+                Decision(sim.tick, RawAction(), None, None, skill),
+                moves.retreat(sim, target),
+                DECISION_TICKS,
+            )
+        center = target_center(sim, target)
+        far = moves.horizontal_distance(sim, center)
+        if point is None or (mob_task and far > moves.SPRINT_DISTANCE):
+            # Out of view, or a mob that may outrun a walk: chase it (sprinting when far).
+            grounding = None if point is None else GroundingAction("Approach", name, point)
+            verb = "approach" if far > moves.CHASE_DISTANCE else "look for"
+            decision = Decision(sim.tick, RawAction(), None, grounding, SkillAction(verb, name))
+            return decision, moves.chase(sim, target), DECISION_TICKS
         action = GroundingAction(WORLD_VERBS[self.task.category], name, point)
-        decision = Decision(sim.tick, RawAction(), None, action, SkillAction(self.skill_verb, name))
+        decision = Decision(sim.tick, RawAction(), None, action, skill)
         return decision, self._executor_source(sim, action, DECISION_TICKS), DECISION_TICKS
 
 

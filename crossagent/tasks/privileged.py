@@ -21,32 +21,42 @@ FACE_SAMPLES = (0.5, 0.2, 0.8)
 """Fractions across a target's box tried, centre first, to find a point that shows it."""
 
 
-def find_block(sim, name: str) -> Target | None:
-    """The nearest block called `name` within SEARCH_RADIUS of the player's eye."""
+def block_candidates(sim, name: str) -> list[Target]:
+    """Blocks called `name` within SEARCH_RADIUS of the player's eye, nearest first."""
     blocks, eye = sim.world.blocks, sim.player.eye
     lo = np.maximum(np.floor(eye).astype(int) - SEARCH_RADIUS, 0)
     hi = np.minimum(np.floor(eye).astype(int) + SEARCH_RADIUS + 1, blocks.shape)
     region = blocks[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]]
     cells = np.argwhere(region == block_id(name)) + lo
-    if not len(cells):
-        return None
-    distances = np.linalg.norm(cells + 0.5 - eye, axis=1)
-    x, y, z = (int(v) for v in cells[int(np.argmin(distances))])
-    return Target("block", name, (x, y, z))
+    order = np.argsort(np.linalg.norm(cells + 0.5 - eye, axis=1), kind="stable")
+    return [Target("block", name, tuple(int(v) for v in cells[i])) for i in order]
 
 
-def find_mob(sim, name: str) -> Target | None:
-    """The nearest living mob called `name`."""
+def mob_candidates(sim, name: str) -> list[Target]:
+    """Living mobs called `name`, nearest first."""
     mobs, eye = sim.mobs, sim.player.eye
-    best, best_distance = None, math.inf
     boxes = mobs.boxes()
-    for index in np.flatnonzero(mobs.alive):
-        if mobs.name(int(index)) != name:
-            continue
-        distance = float(np.linalg.norm((boxes[index, :3] + boxes[index, 3:]) / 2 - eye))
-        if distance < best_distance:
-            best, best_distance = Target("mob", name, int(index)), distance
-    return best
+    found = [
+        (float(np.linalg.norm((boxes[i, :3] + boxes[i, 3:]) / 2 - eye)), int(i))
+        for i in np.flatnonzero(mobs.alive)
+        if mobs.name(int(i)) == name
+    ]
+    return [Target("mob", name, index) for _, index in sorted(found)]
+
+
+def pick_target(
+    sim, candidates: list[Target], limit: int = 24
+) -> tuple[Target | None, tuple[int, int] | None]:
+    """The nearest candidate some frame point shows, with that point; else the nearest, with None.
+
+    The nearest `grass_block` is usually the one under the player's feet: what counts is the nearest one
+    in view. At most `limit` candidates are tested.
+    """
+    for target in candidates[:limit]:
+        point = visible_point(sim, target)
+        if point is not None:
+            return target, point
+    return (candidates[0] if candidates else None), None
 
 
 def _box(sim, target: Target) -> tuple[np.ndarray, np.ndarray] | None:

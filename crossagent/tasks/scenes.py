@@ -65,9 +65,13 @@ def mine_scene(seed: int, rng: random.Random, target: str, tool: str | None) -> 
 
 
 def kill_scene(seed: int, rng: random.Random, mob: str, weapon: str, *, night: bool) -> dict[str, Any]:
-    """One mob 3-6 blocks ahead, the weapon held in hotbar slot 0."""
+    """One mob 3-5 blocks ahead, the weapon held in hotbar slot 0.
+
+    5 is the radius of the levelled clearing the world makes around the player: farther out the ground
+    may be lower and hide a small mob behind the clearing's edge.
+    """
     scene = base_scene(seed)
-    scene["mobs"] = [{"name": mob, "count": 1, "min_distance": 3.0, "max_distance": 6.0}]
+    scene["mobs"] = [{"name": mob, "count": 1, "min_distance": 3.0, "max_distance": 5.0}]
     scene["inventory"] = [_entry(weapon, 1, 0)]
     scene["time_of_day"] = NIGHT if night else DAY
     scene["yaw"], scene["pitch"] = round(rng.uniform(-15.0, 15.0), 1), round(rng.uniform(0.0, 15.0), 1)

@@ -51,7 +51,7 @@ def model(tokenizer):
     return LlamaForCausalLM(config).eval()
 
 
-def _sample(model, tokenizer, processor, n=24, seed=0):
+def _sample(model, tokenizer, processor, n=12, seed=0):
     torch.manual_seed(seed)
     prompt = tokenizer(["Chop down the oak log."], return_tensors="pt")
     with torch.no_grad():
@@ -95,6 +95,24 @@ def test_unconstrained_random_model_does_not_parse(model, tokenizer):
         except ActionParseError:
             failures += 1
     assert failures == 8
+
+
+def test_a_multi_turn_prompt_extending_the_last_one_starts_a_new_action(model, tokenizer):
+    processor = build_action_logits_processor(tokenizer, spaces=["skill"], known_objects=KNOWN)
+    torch.manual_seed(1)
+    ids = tokenizer(["Kill the zombie."], return_tensors="pt")["input_ids"]
+    for _turn in range(3):  # each prompt = the previous prompt + its answer + a new observation
+        out = model.generate(
+            input_ids=ids,
+            attention_mask=torch.ones_like(ids),
+            do_sample=True,
+            max_new_tokens=40,
+            logits_processor=LogitsProcessorList([processor]),
+            pad_token_id=tokenizer.pad_token_id,
+        )
+        answer = out[0, ids.shape[1] :].tolist()
+        assert parse(tokenizer.decode(answer[: answer.index(tokenizer.eos_token_id)]), known_objects=KNOWN)
+        ids = torch.cat([out, tokenizer(["Next frame."], return_tensors="pt")["input_ids"]], dim=1)
 
 
 def test_processor_reused_across_generate_calls_and_is_fast(model, tokenizer):

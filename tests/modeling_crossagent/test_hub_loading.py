@@ -52,6 +52,7 @@ def test_isolated_subprocess_loads_same_logits_and_tokens(tiny_pair, saved, tmp_
     model, processor = tiny_pair
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["HF_HOME"] = str(tmp_path / "hf_home")  # fresh dynamic-module cache
+    env["OMP_NUM_THREADS"] = "1"  # as the parent (see conftest.py)
     run = subprocess.run(
         [sys.executable, "-I", str(ISOLATED_LOAD), str(saved), str(tmp_path)],
         cwd=tmp_path,

@@ -9,8 +9,9 @@ from safetensors.torch import load_file, save_file
 from transformers import LogitsProcessor
 
 from modeling_crossagent.action_spaces import ActionParseError, RawAction, SkillAction
+from modeling_crossagent.configuration_crossagent import CrossAgentConfig
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
-from modeling_crossagent.processing_crossagent import InvalidAction
+from modeling_crossagent.processing_crossagent import CrossAgentProcessor, InvalidOutput
 
 INSTRUCTIONS = ["mine oak_log", "kill zombie", "craft crafting_table"]
 HISTORIES = [["<|motion|>move forward", "<|raw|>move(3,-2)", "<|skill|>mine oak_log"], [], ["<|raw|>no_op"]]
@@ -26,6 +27,10 @@ def test_text_only_and_image_inputs(tiny):
     text_only = processor.tokenizer(["mine oak_log", "jump"], padding=True, return_tensors="pt")
     with torch.no_grad():
         assert model(**text_only).logits.shape[:2] == text_only["input_ids"].shape
+        kwargs = dict(max_new_tokens=5, min_new_tokens=5, do_sample=False)
+        assert torch.equal(
+            model.generate(**text_only, **kwargs), model.generate(**text_only, use_cache=False, **kwargs)
+        )
         base = model(**inputs).logits
         other = model(
             **{
@@ -154,6 +159,10 @@ def test_bad_inputs_are_value_errors_naming_the_field(tiny):
         model.act(processor, good, "mine oak_log")
     with pytest.raises(ValueError, match=r"Unknown action space\(s\) \['teleport'\]"):
         model.act(processor, good, ["mine oak_log"], spaces=["raw", "teleport"])
+    with pytest.raises(ValueError, match="history must be a list of action texts"):
+        model.act(processor, good, ["mine oak_log"], ["<|motion|>jump"])
+    with pytest.raises(ValueError, match="instructions is empty"):
+        model.act(processor, good[:0], [])
     with pytest.raises(ValueError, match="same length"):
         model.act(processor, frames(2), ["mine oak_log"])
 
@@ -181,9 +190,9 @@ def test_act_parses_outputs_and_marks_invalid_ones(tiny):
     spaces = ["raw", "skill"]
     actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, max_new_tokens=6)
     assert len(actions) == 3
-    for action in actions:  # an untrained model writes junk: it must come back as InvalidAction, not raise
-        assert isinstance(action, InvalidAction | RawAction | SkillAction)
-        if isinstance(action, InvalidAction):
+    for action in actions:  # an untrained model writes junk: it must come back as InvalidOutput, not raise
+        assert isinstance(action, InvalidOutput | RawAction | SkillAction)
+        if isinstance(action, InvalidOutput):
             assert isinstance(action.error, ActionParseError) and action.error.args[0]
     alone = [
         model.act(processor, frames()[i : i + 1], INSTRUCTIONS[i : i + 1], HISTORIES[i : i + 1], spaces=spaces,
@@ -198,13 +207,46 @@ def test_parse_actions_accepts_only_the_allowed_spaces(tiny):
     texts = ["<|skill|>mine oak_log", "<|motion|>jump", "Action: move(3,-2)", "junk"]
     parsed = processor.parse_actions(texts, spaces=["skill", "raw"])
     assert parsed[0] == SkillAction("mine", "oak_log")
-    assert isinstance(parsed[1], InvalidAction) and "motion" in str(parsed[1].error)
+    assert isinstance(parsed[1], InvalidOutput) and "motion" in str(parsed[1].error)
     assert parsed[2] == RawAction(dx=3, dy=-2)
-    assert isinstance(parsed[3], InvalidAction)
+    assert isinstance(parsed[3], InvalidOutput)
 
 
 def test_constrained_act_always_parses_in_the_allowed_spaces(tiny):
     model, processor = tiny
     for spaces in (["grounding", "skill"], ["raw"]):
         actions = model.act(processor, frames(), INSTRUCTIONS, HISTORIES, spaces=spaces, constrained=True)
-        assert all(not isinstance(a, InvalidAction) and a.space in spaces for a in actions), actions
+        assert all(not isinstance(a, InvalidOutput) and a.space in spaces for a in actions), actions
+
+
+def test_torch_and_numpy_frames_give_the_same_inputs(tiny):
+    _, processor = tiny
+    as_numpy = processor.prepare_act_inputs(frames(), INSTRUCTIONS, HISTORIES)
+    as_torch = processor.prepare_act_inputs(torch.from_numpy(frames()), INSTRUCTIONS, HISTORIES)
+    as_list = processor.prepare_act_inputs([torch.from_numpy(f) for f in frames()], INSTRUCTIONS, HISTORIES)
+    for other in (as_torch, as_list):
+        assert other.keys() == as_numpy.keys()
+        assert all(torch.equal(other[k], as_numpy[k]) for k in as_numpy)
+    small = processor.prepare_act_inputs(
+        frames(size=32), INSTRUCTIONS, HISTORIES
+    )  # resized to the tower's 64
+    assert small["pixel_values"].shape == as_numpy["pixel_values"].shape == (3, 3, 64, 64)
+
+
+def test_config_rejects_token_ids_outside_the_vocabulary_and_unknown_spaces(tiny):
+    model, _ = tiny
+    text = model.config.text_config.to_dict()
+    with pytest.raises(ValueError, match="image_token_id=99999 is outside the text vocabulary"):
+        CrossAgentConfig(text_config=text, image_token_id=99999)
+    with pytest.raises(ValueError, match=r"unknown action spaces \['teleport'\]"):
+        CrossAgentConfig(text_config=text, action_token_ids={"teleport": 7})
+
+
+def test_processor_needs_the_image_token(tiny):
+    _, processor = tiny
+    from tokenizers import Tokenizer, models
+    from transformers import PreTrainedTokenizerFast
+
+    bare = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(models.BPE()))
+    with pytest.raises(ValueError, match="no image token"):
+        CrossAgentProcessor(processor.image_processor, bare)

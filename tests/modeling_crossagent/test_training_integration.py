@@ -99,8 +99,12 @@ def test_one_trl_sft_step(tiny, tmp_path):
     )
 
 
-def test_one_trl_grpo_step(tiny, tmp_path):
+def test_one_trl_grpo_step_from_a_saved_folder(tiny, tmp_path):
+    """TRL loads the model itself (AutoModelForCausalLM + trust_remote_code), as trainers/ scripts do."""
     model, processor = tiny
+    folder = tmp_path / "model"
+    model.save_pretrained(folder)
+    processor.save_pretrained(folder)
     dataset = Dataset.from_dict(
         {
             "prompt": [prompt(processor, "mine oak_log"), prompt(processor, "kill zombie")],
@@ -108,23 +112,30 @@ def test_one_trl_grpo_step(tiny, tmp_path):
         }
     )
 
-    def reward_action_token(completions, **kwargs):  # any action space token counts, for a varied reward
+    def reward_length(completions, **kwargs):  # varies between completions, so advantages are non-zero
         return [float(len(c[0]["content"])) for c in completions]
 
     args = trainer_args(
-        trl.GRPOConfig, tmp_path, num_generations=2, max_completion_length=6, generation_batch_size=2
+        trl.GRPOConfig,
+        tmp_path / "run",
+        num_generations=2,
+        max_completion_length=6,
+        generation_batch_size=2,
+        model_init_kwargs={"trust_remote_code": True},
     )
-    before = {k: v.detach().clone() for k, v in model.named_parameters()}
-    vision_calls = []
-    model.model.vision_tower.register_forward_hook(lambda *_: vision_calls.append(1))
     trainer = trl.GRPOTrainer(
-        model=model,
-        reward_funcs=reward_action_token,
+        model=str(folder),
+        reward_funcs=reward_length,
         args=args,
         train_dataset=dataset,
         processing_class=processor,
     )
+    loaded = trainer.model
+    assert type(loaded).__name__ == "CrossAgentForActions"
+    before = {k: v.detach().clone() for k, v in loaded.named_parameters()}
+    vision_calls = []
+    loaded.model.vision_tower.register_forward_hook(lambda *_: vision_calls.append(1))
     trainer.train()
-    assert changed(before, model)
+    assert changed(before, loaded)
     assert len(vision_calls) >= 2  # the frames reached the model in generation and in the loss
-    assert model.generation_config.suppress_tokens == [model.config.image_token_id]
+    assert loaded.generation_config.suppress_tokens == [loaded.config.image_token_id]

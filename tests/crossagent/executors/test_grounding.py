@@ -102,3 +102,17 @@ def test_to_raw_takes_the_first_tick_without_stepping_the_world(world):
     executor.start(GroundingAction("Mine", "oak_log", point), None)
     assert equivalent(first, executor.next_tick(None), camera_tolerance=0)
     assert (first["camera"][1] > 0) == (point[0] > 500)  # it turns toward the point
+
+
+def test_track_turns_toward_a_privileged_target_out_of_view(world):
+    point = sim_view.find_in_view(world, "oak_log", 16)
+    target = sim_view.target_at(world, point)
+    world.player.turn(0.0, 180.0)  # now behind the player
+    assert not sim_view.crosshair_on(world, target)
+    controller = GroundingExecutor(world)
+    controller.track("Mine", target)
+    for _ in range(30):
+        world.step(controller.next_tick(None))
+        if sim_view.crosshair_on(world, target):
+            break
+    assert sim_view.crosshair_on(world, target)
