@@ -17,7 +17,9 @@ from crossagent.rollout import (
 )
 from crossagent.tasks import get_task
 
-EXPERT_TASKS = ["mine_block:oak_log", "kill_entity:cow", "craft_item:stick", "interact_block:crafting_table"]
+EXPERT_TASKS = [
+    "mine_block:oak_log", "kill_entity:cow", "craft_item:stick", "smelt_item:cooked_cod", "interact_block:crafting_table",
+]  # fmt: skip
 
 
 def small_env():
