@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--split", choices=SPLITS, default=None, help="train = in-domain, test = out-of-domain"
     )
     parser.add_argument("--episodes", type=int, default=8, help="episodes per task (default 8)")
-    parser.add_argument("--num-envs", type=int, default=16, help="worlds stepped together (default 16)")
+    parser.add_argument("--num-envs", type=int, default=64, help="worlds stepped together (default 64)")
     parser.add_argument("--output-dir", type=pathlib.Path, default=pathlib.Path("outputs/eval"))
     parser.add_argument(
         "--results", type=pathlib.Path, default=None, help="results file (default in output dir)"

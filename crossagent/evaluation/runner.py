@@ -44,8 +44,9 @@ class EvalConfig:
     """Keep only `train` (in-domain) or `test` (out-of-domain) tasks."""
     episodes_per_task: int = 8
     """K: episodes per task (the paper's 8)."""
-    num_envs: int = 16
-    """Worlds stepped together; the agent's batch size."""
+    num_envs: int = 64
+    """Worlds stepped together; the agent's batch size (tiny model, CPU ms per decision: 19 at 16 worlds,
+    10.6 at 64, 9.6 at 128; 64 MineSim worlds take ~300 MB)."""
     output_dir: str | os.PathLike = "outputs/eval"
     """Where the results file and the report go."""
     results_path: str | os.PathLike | None = None
