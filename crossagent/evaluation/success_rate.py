@@ -47,8 +47,11 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     denominator = 1 + z * z / n
     center = (p + z * z / (2 * n)) / denominator
     half_width = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    # Clamp float noise: at p=0 (p=1) the lower (upper) bound is exactly 0 (1) in exact arithmetic.
-    return max(0.0, center - half_width), min(1.0, center + half_width)
+    # At p=0 (p=1) the lower (upper) bound is exactly 0 (1) in exact arithmetic; floats can miss it
+    # either way (e.g. 13/13 gave 0.99999...), which put the rate outside its own interval.
+    low = 0.0 if successes == 0 else max(0.0, center - half_width)
+    high = 1.0 if successes == n else min(1.0, center + half_width)
+    return low, high
 
 
 def rate_block(successes: int, n: int, confidence: float = 0.95) -> dict[str, Any]:

@@ -1,0 +1,163 @@
+"""A CrossAgentForActions model as an evaluation agent: one batched `generate` per rollout round.
+
+    agent = ModelAgent.from_folder("outputs/sft")        # AutoModel + AutoProcessor, trust_remote_code
+    texts = agent.act(observations, tasks, histories)    # one action text per world
+
+It builds the same prompt as `CrossAgentForActions.act` (`processor.prepare_act_inputs`), decodes
+greedily with the shared system prefix computed once (`PrefixCachedDecoder`; or samples with
+`generate`) and, unlike `act`, keeps the action TEXT (the rollout parses it with the
+executors' grammar) and the number of tokens each row generated (`last_token_counts`: up to and
+including its end token), which is the episode's token cost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from crossagent.evaluation.prefix_decoding import PrefixCachedDecoder
+
+logger = logging.getLogger(__name__)
+
+
+class NotAModelFolderError(ValueError):
+    """The agent path is not a saved CrossAgentForActions folder."""
+
+
+def check_model_folder(path: str | os.PathLike) -> Path:
+    """The folder, if it holds a saved CrossAgent model; else NotAModelFolderError saying what is wrong."""
+    path = Path(path)
+    fix = "pass a folder written by CrossAgentForActions.save_pretrained + processor.save_pretrained"
+    if not path.is_dir():
+        raise NotAModelFolderError(f"--agent {path}: no such folder; {fix}, or 'expert' / 'random'")
+    config_path = path / "config.json"
+    if not config_path.is_file():
+        raise NotAModelFolderError(f"--agent {path}: no config.json, so not a saved model; {fix}")
+    try:
+        config = json.loads(config_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise NotAModelFolderError(f"--agent {path}: config.json is not JSON ({error}); {fix}") from None
+    if not isinstance(config, dict) or config.get("model_type") != "crossagent":
+        found = config.get("model_type") if isinstance(config, dict) else None
+        raise NotAModelFolderError(
+            f"--agent {path}: config.json has model_type {found!r}, not 'crossagent'; {fix}"
+        )
+    if not any(path.glob("*.safetensors")):
+        raise NotAModelFolderError(f"--agent {path}: no *.safetensors weights next to config.json; {fix}")
+    return path
+
+
+class ModelAgent:
+    """Drives a CrossAgentForActions (see the module docstring)."""
+
+    def __init__(
+        self,
+        model: Any,
+        processor: Any,
+        name: str = "model",
+        spaces: list[str] | None = None,
+        constrained: bool = False,
+        max_new_tokens: int = 48,
+        do_sample: bool = False,
+        stop_invalid: bool = True,
+    ) -> None:
+        self.model = model.eval()
+        self.processor = processor
+        self.name = name
+        self.spaces = spaces
+        """Allowed action spaces (default all five)."""
+        self.constrained = constrained
+        """Mask tokens that would leave the action grammar (every output parses)."""
+        self.max_new_tokens = max_new_tokens
+        self.do_sample = do_sample
+        self.stop_invalid = stop_invalid
+        """Greedy decoding ends an output as soon as it cannot start an action (see `InvalidStart`)."""
+        self.last_token_counts: list[int] | None = None
+        self._decoder = PrefixCachedDecoder(model, processor.tokenizer, model.config.image_token_id)
+        self._invalid_start = InvalidStart(processor.tokenizer)
+        size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
+        self.frame_size: int | None = int(size) if size else None
+        """The model's input frame side: the runner renders worlds at this size by default."""
+
+    @classmethod
+    def from_folder(cls, path: str | os.PathLike, **kwargs) -> ModelAgent:
+        """Load a saved model folder (config.json, weights, processor files) with trust_remote_code."""
+        from transformers import AutoModel, AutoProcessor
+
+        path = check_model_folder(path)
+        try:
+            model = AutoModel.from_pretrained(path, trust_remote_code=True)
+            processor = AutoProcessor.from_pretrained(path, trust_remote_code=True)
+        except (OSError, ValueError, KeyError) as error:
+            raise NotAModelFolderError(
+                f"--agent {path}: cannot load it as a CrossAgent model: {error}"
+            ) from error
+        kwargs.setdefault("name", path.resolve().name)
+        return cls(model, processor, **kwargs)
+
+    def reset(self, batch_index: int, task: Any, seed: int | None = None) -> None:
+        """Stateless between decisions: everything it needs is in the prompt."""
+
+    @torch.inference_mode()
+    def act(self, observations: list[dict], tasks: list[Any], histories: list[list[str]]) -> list[str]:
+        processor = self.processor
+        frames = [observation["image"] for observation in observations]
+        instructions = [task.instruction for task in tasks]
+        inputs = processor.prepare_act_inputs(frames, instructions, histories, spaces=self.spaces)
+        inputs = inputs.to(self.model.device)
+        constraints = [processor.action_logits_processor(self.spaces)] if self.constrained else []
+        if self.do_sample:
+            sequences = self.model.generate(
+                **inputs, max_new_tokens=self.max_new_tokens, do_sample=True, logits_processor=constraints
+            )
+            generated = sequences[:, inputs["input_ids"].shape[1] :]
+            self.last_token_counts = _generated_lengths(generated, processor.tokenizer)
+        else:  # greedy: the shared system prefix is computed once, not once per world
+            rows = self._decoder.generate(
+                inputs["input_ids"], inputs["attention_mask"], inputs["pixel_values"], self.max_new_tokens,
+                constraints, self._invalid_start if self.stop_invalid else None,
+            )  # fmt: skip
+            self.last_token_counts = [len(row) for row in rows]
+            generated = torch.full((len(rows), max(map(len, rows))), processor.tokenizer.pad_token_id)
+            for i, row in enumerate(rows):
+                generated[i, : len(row)] = torch.tensor(row)
+        return processor.decode_actions(generated)
+
+
+class InvalidStart:
+    """True once generated tokens can no longer start an action, whatever follows.
+
+    The parser needs the text (chat tokens dropped, leading whitespace skipped) to begin with a
+    space token or an OpenHA prefix (`Action:`, ...); a text that already differs from all of them
+    is invalid for good, so generating the rest (up to max_new_tokens of garbage from an untrained
+    model) changes nothing but the cost. Rows with an incomplete UTF-8 character are left running.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        from modeling_crossagent.action_parsing import PLAIN_PREFIXES
+        from modeling_crossagent.action_spaces import SPACE_TOKENS
+        from modeling_crossagent.processing_crossagent import CHAT_TOKENS
+
+        self.tokenizer = tokenizer
+        self.chat_ids = {tokenizer.convert_tokens_to_ids(t) for t in CHAT_TOKENS}
+        self.starts = (*SPACE_TOKENS.values(), *PLAIN_PREFIXES)
+
+    def __call__(self, tokens: list[int]) -> bool:
+        text = self.tokenizer.decode([t for t in tokens if t not in self.chat_ids]).lstrip()
+        if not text or "\ufffd" in text:
+            return False
+        return not any(start.startswith(text) or text.startswith(start) for start in self.starts)
+
+
+def _generated_lengths(generated: torch.Tensor, tokenizer: Any) -> list[int]:
+    """Tokens each row generated: up to and including its first end token (the rest is padding)."""
+    end = tokenizer.eos_token_id
+    lengths = []
+    for row in generated.tolist():
+        lengths.append(row.index(end) + 1 if end in row else len(row))
+    return lengths

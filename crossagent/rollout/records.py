@@ -1,0 +1,109 @@
+"""What the rollout loop takes (episode specs), what it reports per decision, and what it returns per episode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crossagent.evaluation.records import EpisodeResult
+from crossagent.tasks.seeding import task_seed
+from modeling_crossagent.action_spaces import ACTION_SPACES
+
+
+def episode_seed(task: Any, episode: int) -> int:
+    """World seed of episode `episode` of a task: the task's own seed first, then derived ones.
+
+    A pure function of (task id, episode), so a resumed or re-batched run replays the same worlds.
+    """
+    return int(task.seed) if episode == 0 else task_seed(task.id, f"episode-{episode}")
+
+
+@dataclass(frozen=True)
+class EpisodeSpec:
+    """One episode to play."""
+
+    task: Any
+    """A `crossagent.tasks.Task` (id, category, split, instruction, scene, max_ticks, success)."""
+    episode: int
+    """Index among the task's episodes (0..K-1)."""
+    seed: int
+    """World seed (see `episode_seed`)."""
+
+    @classmethod
+    def of(cls, task: Any, episode: int) -> EpisodeSpec:
+        return cls(task, episode, episode_seed(task, episode))
+
+
+@dataclass
+class DecisionRecord:
+    """One agent decision of one world, handed to `RolloutHooks.on_decision` (data building, RL)."""
+
+    slot: int
+    """World slot (0..num_envs-1)."""
+    spec: EpisodeSpec
+    tick: int
+    """Ticks the episode had played when the decision was taken."""
+    observation: dict
+    """The observation the agent saw (`image` is the frame)."""
+    history: list[str]
+    """The action texts shown to the agent (the last `history_length`)."""
+    text: str
+    """What the agent wrote."""
+    space: str
+    """The action space it parsed to, or `invalid`."""
+    error: str
+    """Why it was invalid ('' when valid)."""
+    tokens: int
+    """Tokens generated for it."""
+    extra: dict = field(default_factory=dict)
+    """Whatever the agent reported for this output in `last_extras` (e.g. prompt ids, logprobs)."""
+    env: Any = None
+    """The world's env (e.g. `env.get_state()` for exact replay); valid during the callback only."""
+
+
+@dataclass
+class EpisodeOutcome:
+    """The accounting of one finished episode."""
+
+    spec: EpisodeSpec
+    success: bool = False
+    steps: int = 0
+    """Ticks played (up to and including the success tick, or the budget)."""
+    generated_tokens: int = 0
+    calls_per_space: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTION_SPACES, 0))
+    """Valid agent calls per action space (invalid ones are in `invalid_actions`)."""
+    invalid_actions: int = 0
+    retries: int = 0
+    """Times the episode was restarted after an environment crash."""
+    error: str | None = None
+    """The last environment error when the episode had to be retried (or gave up)."""
+
+    def to_result(self) -> EpisodeResult:
+        task = self.spec.task
+        return EpisodeResult(
+            task_id=task.id,
+            category=task.category,
+            split=task.split,
+            episode=self.spec.episode,
+            seed=self.spec.seed,
+            success=self.success,
+            steps=self.steps,
+            generated_tokens=self.generated_tokens,
+            calls_per_space=dict(self.calls_per_space),
+            invalid_actions=self.invalid_actions,
+            retries=self.retries,
+            error=self.error,
+        )
+
+
+@dataclass
+class RolloutHooks:
+    """Optional callbacks: how data building and RL reuse the loop without copying it."""
+
+    on_decision: Callable[[DecisionRecord], None] | None = None
+    """After each agent decision, before its executor's first tick."""
+    on_tick: Callable[[int, dict, list], None] | None = None
+    """After each raw tick: (slot, the env action, the statistics events of that tick)."""
+    on_episode_end: Callable[[EpisodeOutcome], None] | None = None
+    """When an episode ends (also yielded by `run_rollout`)."""

@@ -1,0 +1,83 @@
+"""The model agent: batched greedy decoding with the cached system prefix equals `generate`."""
+
+import numpy as np
+import pytest
+import torch
+
+from crossagent.evaluation.model_agent import InvalidStart, ModelAgent
+from crossagent.models.presets import build_model
+from crossagent.tasks import get_task
+from modeling_crossagent.action_spaces import ActionParseError, parse
+
+TASKS = ["mine_block:dirt", "craft_item:stick", "kill_entity:cow"]
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return build_model("tiny", seed=1)
+
+
+def batch(n=6):
+    rng = np.random.default_rng(0)
+    observations = [{"image": rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)} for _ in range(n)]
+    tasks = [get_task(TASKS[i % len(TASKS)]) for i in range(n)]
+    histories = [["<|raw|>no_op", "<|motion|>jump"][: i % 3] for i in range(n)]
+    return observations, tasks, histories
+
+
+@pytest.mark.parametrize("constrained", [False, True])
+def test_prefix_cached_greedy_equals_generate(tiny, constrained):
+    model, processor = tiny
+    agent = ModelAgent(model, processor, constrained=constrained, max_new_tokens=10, stop_invalid=False)
+    observations, tasks, histories = batch()
+    texts = agent.act(observations, tasks, histories)
+    inputs = processor.prepare_act_inputs(
+        [o["image"] for o in observations], [t.instruction for t in tasks], histories
+    )
+    constraint = [processor.action_logits_processor(None)] if constrained else []
+    with torch.no_grad():
+        sequences = model.generate(**inputs, max_new_tokens=10, do_sample=False, logits_processor=constraint)
+    generated = sequences[:, inputs["input_ids"].shape[1] :]
+    assert texts == processor.decode_actions(generated)
+    eos = processor.tokenizer.eos_token_id
+    expected = [row.index(eos) + 1 if eos in row else len(row) for row in generated.tolist()]
+    assert agent.last_token_counts == expected
+    assert agent.frame_size == 64 and agent.name == "model"
+
+
+def test_outputs_that_cannot_start_an_action_stop_early(tiny):
+    model, processor = tiny
+    observations, tasks, histories = batch()
+    full = ModelAgent(model, processor, max_new_tokens=10, stop_invalid=False)
+    early = ModelAgent(model, processor, max_new_tokens=10)
+    full_texts, early_texts = (
+        full.act(observations, tasks, histories),
+        early.act(observations, tasks, histories),
+    )
+    for full_text, early_text, full_count, early_count in zip(
+        full_texts, early_texts, full.last_token_counts, early.last_token_counts
+    ):
+        if parse_or_none(full_text) is not None:  # valid outputs are untouched
+            assert (early_text, early_count) == (full_text, full_count)
+        else:  # invalid ones end sooner and stay invalid
+            assert parse_or_none(early_text) is None and full_text.startswith(early_text)
+            assert early_count <= full_count
+    assert sum(early.last_token_counts) < sum(full.last_token_counts)  # the untrained model writes garbage
+
+
+def test_invalid_start_is_exact(tiny):
+    _, processor = tiny
+    tokenizer = processor.tokenizer
+    dead = InvalidStart(tokenizer)
+    encode = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    for alive in ["<|skill|>", "  <|raw|>move(1,2)", "Act", "Action: move", "<|end|>", " "]:
+        assert not dead(encode(alive)), alive
+    for gone in ["312", "mine oak_log", "<|object_ref_start|>", "Actx"]:
+        assert dead(encode(gone)), gone
+
+
+def parse_or_none(text):
+    try:
+        return parse(text)
+    except ActionParseError:
+        return None
