@@ -136,7 +136,9 @@ def build_mixed(
             f"the expert solved none of the {len(played)} episodes; pass --keep-failed to keep them"
         )
     indices, episodes = [i for i, _ in kept], [e for _, e in kept]
-    splits = assign_splits(episodes, config.validation_fraction, config.split_seed)
+    splits = assign_splits(
+        [f"{e.task_id}/w{e.world}" for e in episodes], config.validation_fraction, config.split_seed
+    )
     codebook = fit_codebook([e for e, s in zip(episodes, splits) if s == TRAIN], config)
     label_latent(episodes, codebook)
     rows = episodes_to_rows(episodes, indices, splits, config)

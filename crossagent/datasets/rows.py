@@ -27,22 +27,17 @@ TRAIN, VALIDATION = "train", "validation"
 DATA_SPLITS = (TRAIN, VALIDATION)
 
 
-def episode_key(task_id: str, world: int, seed: int) -> str:
-    return hashlib.sha256(f"{seed}/{task_id}/{world}".encode()).hexdigest()
-
-
-def assign_splits(episodes: Sequence[ExpertEpisode], fraction: float, seed: int) -> list[str]:
-    """Split of each episode: the ceil(fraction * n) episodes with the smallest hash go to validation.
+def assign_splits(keys: Sequence[str], fraction: float, seed: int) -> list[str]:
+    """Split of each episode (named by a unique key): the ceil(fraction * n) episodes with the smallest
+    SHA-256 of (seed, key) go to validation.
 
     Whole episodes only, so no frame of a validation episode is ever seen in training. With two or more
     episodes and a fraction > 0 validation gets at least one, and train always keeps one.
     """
-    count = min(math.ceil(fraction * len(episodes)), len(episodes) - 1) if len(episodes) >= 2 else 0
-    order = sorted(
-        range(len(episodes)), key=lambda i: episode_key(episodes[i].task_id, episodes[i].world, seed)
-    )
-    held_out = set(order[:count])
-    return [VALIDATION if i in held_out else TRAIN for i in range(len(episodes))]
+    count = min(math.ceil(fraction * len(keys)), len(keys) - 1) if len(keys) >= 2 else 0
+    digest = [hashlib.sha256(f"{seed}/{key}".encode()).hexdigest() for key in keys]
+    held_out = set(sorted(range(len(keys)), key=digest.__getitem__)[:count])
+    return [VALIDATION if i in held_out else TRAIN for i in range(len(keys))]
 
 
 def fit_codebook(episodes: Sequence[ExpertEpisode], config: MixedBuildConfig) -> LatentCodebook:

@@ -26,7 +26,9 @@ def write_space_shards(
     paths = []
     for index in range(count):
         part = rows[index * rows_per_shard : (index + 1) * rows_per_shard]
-        dataset = datasets.Dataset.from_list(list(part), features=FEATURES)
+        # from_dict keeps the columns of an empty shard (from_list([]) would write none)
+        columns = {name: [row[name] for row in part] for name in FEATURES}
+        dataset = datasets.Dataset.from_dict(columns, features=FEATURES)
         stem = f"{split}-{index:05d}-of-{count:05d}"
         paths.append(f"data/{space}/" + write_fingerprinted_shard(dataset, folder / "data" / space, stem))
     return paths
