@@ -14,13 +14,14 @@ import argparse
 import json
 import logging
 import pathlib
+import sys
 
 from crossagent.datasets.build import build_mixed
 from crossagent.datasets.config import add_config_arguments, config_from_args
 from crossagent.datasets.hub_publish import push_folder
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output-dir", type=pathlib.Path, default=pathlib.Path("outputs/datasets/mixed"))
     parser.add_argument("--overwrite", action="store_true", help="replace an existing folder")
@@ -36,15 +37,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--image-root", type=pathlib.Path, help="folder that OpenHA image paths are relative to"
     )
+    parser.add_argument(
+        "--system-prompt", default="", help="text to strip from the front of OpenHA instructions"
+    )
     parser.add_argument("--no-progress", action="store_true")
     add_config_arguments(parser)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return run(args)
+    except (ValueError, FileExistsError, FileNotFoundError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.openha:
         from crossagent.datasets.openha import build_from_openha
 
-        summary = build_from_openha(args.openha, args.output_dir, config, args.image_root, args.overwrite)
+        summary = build_from_openha(
+            args.openha, args.output_dir, config, args.image_root, args.overwrite, args.system_prompt
+        )
     else:
         summary = build_mixed(
             config, args.output_dir, overwrite=args.overwrite, progress=not args.no_progress

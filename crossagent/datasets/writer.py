@@ -21,14 +21,12 @@ Shards = dict[str, dict[str, list[str]]]
 def write_space_shards(
     folder: pathlib.Path, space: str, split: str, rows: Sequence[dict], rows_per_shard: int
 ) -> list[str]:
-    """One space's rows of one split as shards (one empty shard when there are no rows)."""
-    count = max(1, -(-len(rows) // rows_per_shard))
+    """One space's rows of one split as shards of at most `rows_per_shard` rows (none when no rows)."""
+    count = -(-len(rows) // rows_per_shard)
     paths = []
     for index in range(count):
         part = rows[index * rows_per_shard : (index + 1) * rows_per_shard]
-        # from_dict keeps the columns of an empty shard (from_list([]) would write none)
-        columns = {name: [row[name] for row in part] for name in FEATURES}
-        dataset = datasets.Dataset.from_dict(columns, features=FEATURES)
+        dataset = datasets.Dataset.from_list(list(part), features=FEATURES)
         stem = f"{split}-{index:05d}-of-{count:05d}"
         paths.append(f"data/{space}/" + write_fingerprinted_shard(dataset, folder / "data" / space, stem))
     return paths
@@ -37,13 +35,24 @@ def write_space_shards(
 def write_shards(
     folder: pathlib.Path, rows: Mapping[str, Mapping[str, Sequence[dict]]], rows_per_shard: int
 ) -> Shards:
-    """`rows[space][split]` -> shards; returns the `configs:` layout (`mixed` first, then each space)."""
+    """`rows[space][split]` -> shards; returns the `configs:` layout (`mixed` first, then each space).
+
+    A split without rows is left out of its config, and a space without rows has no config: `datasets`
+    cannot load a split whose files hold no rows.
+    """
     shards: Shards = {"mixed": {}}
     for space, by_split in rows.items():
-        shards[space] = {
-            split: write_space_shards(folder, space, split, split_rows, rows_per_shard)
-            for split, split_rows in by_split.items()
+        written = {
+            split: write_space_shards(folder, space, split, r, rows_per_shard)
+            for split, r in by_split.items()
         }
-    splits = next(iter(rows.values())).keys() if rows else []
-    shards["mixed"] = {split: [p for space in rows for p in shards[space][split]] for split in splits}
+        written = {split: paths for split, paths in written.items() if paths}
+        if written:
+            shards[space] = written
+            for split, paths in written.items():
+                shards["mixed"].setdefault(split, []).extend(paths)
+    if not shards["mixed"]:
+        raise ValueError("no rows to write")
+    order = [split for by_split in rows.values() for split in by_split]
+    shards["mixed"] = dict(sorted(shards["mixed"].items(), key=lambda item: order.index(item[0])))
     return shards
