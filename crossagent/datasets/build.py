@@ -129,6 +129,7 @@ def build_mixed(
         for world in range(config.episodes_per_task)
     ]
     played = list(play_all(jobs, config.workers, progress))
+    phases = {"play": time.perf_counter() - start}
     failed = [f"{e.task_id}/w{e.world}" for e in played if not e.success]
     kept = [(i, e) for i, e in enumerate(played) if e.success or config.keep_failed]
     if not kept:
@@ -140,9 +141,11 @@ def build_mixed(
         [f"{e.task_id}/w{e.world}" for e in episodes], config.validation_fraction, config.split_seed
     )
     codebook = fit_codebook([e for e, s in zip(episodes, splits) if s == TRAIN], config)
+    phases["codebook"] = time.perf_counter() - start - sum(phases.values())
     label_latent(episodes, codebook)
     rows = episodes_to_rows(episodes, indices, splits, config)
     check_rows(rows, codebook.num_codes, "build")
+    phases["rows"] = time.perf_counter() - start - sum(phases.values())
     episode_counts = {split: splits.count(split) for split in DATA_SPLITS}
     settings = {
         "config": config.content_settings(),
@@ -184,6 +187,7 @@ def build_mixed(
     }
     folder = write_folder(output_dir, rows, settings, card, config.rows_per_shard, codebook, overwrite)
     seconds = time.perf_counter() - start
+    phases["write"] = seconds - sum(phases.values())
     counts, _ = count_rows(rows)
     total = counts["mixed"]["total"]
     logger.info(
@@ -196,4 +200,5 @@ def build_mixed(
         "codebook_codes": codebook.num_codes,
         "seconds": round(seconds, 2),
         "rows_per_second": round(total / seconds, 1),
+        "phase_seconds": {name: round(value, 2) for name, value in phases.items()},
     }

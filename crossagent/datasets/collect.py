@@ -7,9 +7,11 @@ Frames leave the worker already PNG-encoded (the encoding runs in parallel too).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -76,6 +78,24 @@ def play(job: tuple[str, int, int, int, bool]) -> ExpertEpisode:
     )
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def single_threaded_children() -> Iterator[None]:
+    """Start workers with one BLAS/numba thread each: the workers already fill the cores."""
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def play_all(
     jobs: Sequence[tuple[str, int, int, int, bool]], workers: int, progress: bool = True
 ) -> Iterator[ExpertEpisode]:
@@ -89,7 +109,7 @@ def play_all(
             return
         # spawn: a clean interpreter per worker (no inherited threads); numba's cache makes the start cheap
         context = multiprocessing.get_context("spawn")
-        with context.Pool(min(workers, len(jobs))) as pool:
+        with single_threaded_children(), context.Pool(min(workers, len(jobs))) as pool:
             for episode in pool.imap(play, jobs, chunksize=4):
                 yield episode
                 bar.update()
