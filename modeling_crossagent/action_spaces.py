@@ -78,9 +78,6 @@ KEY_TO_BUTTON: dict[str, str] = {
 CLICK_TO_BUTTON: dict[str, str] = {"left": "attack", "right": "use"}
 """`click(left)` is attack, `click(right)` is use."""
 
-BUTTON_TO_KEY: dict[str, str] = {button: key for key, button in KEY_TO_BUTTON.items()}
-BUTTON_TO_CLICK: dict[str, str] = {button: side for side, button in CLICK_TO_BUTTON.items()}
-
 CAMERA_DEGREES_PER_UNIT = 0.15
 """`move(dx, dy)` is in mouse units; camera = [dy, dx] * 0.15 degrees (OpenHA's 360/2400)."""
 

@@ -10,10 +10,11 @@ import math
 
 import numpy as np
 
+from crossagent.sim.data.blocks import break_ticks
 from crossagent.sim.lookup import BLOCK_RGB, ICON_ACCENT, ICON_BITS, ICON_MAIN, item_index
 from crossagent.sim.mobs_ai import MOB_RGB
 from crossagent.sim.raycast import camera_basis, screen_ray
-from crossagent.sim.render import DIGITS, draw_gui, draw_hud, render_world
+from crossagent.sim.render import DIGITS, draw_gui, draw_hud, render_world, scratch_buffers
 
 DAY_SKY_TOP, DAY_SKY_HORIZON = np.array([110.0, 160.0, 255.0]), np.array([185.0, 210.0, 255.0])
 NIGHT_SKY_TOP, NIGHT_SKY_HORIZON = np.array([5.0, 8.0, 25.0]), np.array([20.0, 25.0, 50.0])
@@ -48,6 +49,7 @@ class FrameRenderer:
         self._hotbar_items = np.full(9, -1, np.int64)
         self._hotbar_counts = np.zeros(9, np.int64)
         self._layouts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._scratch = scratch_buffers(width, height)
 
     def ray(self, player, u: float, v: float) -> np.ndarray:
         """Unit direction through the normalised point (u, v) in [0, 1]^2 of the frame."""
@@ -62,8 +64,6 @@ class FrameRenderer:
         target = self._no_target
         progress = 0.0
         if sim.mining_target is not None and sim.mining_progress > 0:
-            from crossagent.sim.data.blocks import break_ticks
-
             name = sim.target["name"] if sim.target and sim.target["kind"] == "block" else None
             if name is not None:
                 target = np.array(sim.mining_target, np.int64)
@@ -74,7 +74,7 @@ class FrameRenderer:
             self.frame, self.depth, world.blocks, world.cells, world.ceiling, BLOCK_RGB,
             player.eye, camera_basis(player.yaw, player.pitch), self.fov, sky_top, sky_horizon, light,
             self.view_distance, WATER_RGB, target, progress, mobs.boxes(), MOB_RGB[mobs.kind], mobs.alive,
-            mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE, self.interpolate,
+            mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE, self.interpolate, self._scratch,
         )  # fmt: skip
         if sim.gui is None:
             for k, stack in enumerate(sim.inventory.slots[:9]):

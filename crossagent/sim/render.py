@@ -63,14 +63,15 @@ def _shade(blocks, rgb_lut, x, y, z, face, t, t_water, ox, oy, oz, dx, dy, dz, s
             shade, fu, fv = FACE_SHADE_Z, hx - math.floor(hx), hy - math.floor(hy)
         else:
             shade, fu, fv = 1.0, 0.5, 0.5
-        texel = _hash3(x * 4 + int(fu * 4), y * 4 + int(fv * 4), z * 4 + face, block)
-        shade *= 1.0 + TEXTURE_BLOCK * (2 * _hash3(x, y, z, 7) - 1) + TEXTURE_TEXEL * (2 * texel - 1)
+        cell_noise = _hash3(x, y, z, block)
+        texel = _hash3(int(fu * 4), int(fv * 4), face, int(cell_noise * 65535.0))
+        shade *= 1.0 + TEXTURE_BLOCK * (2 * cell_noise - 1) + TEXTURE_TEXEL * (2 * texel - 1)
         if t < 10.0 and min(min(fu, 1 - fu), min(fv, 1 - fv)) < EDGE_WIDTH:
             shade *= EDGE_SHADE
         if progress > 0 and x == target[0] and y == target[1] and z == target[2]:
             shade *= 1.0 - 0.6 * progress * (0.5 + texel)
         shade *= light
-        f = min(max((t - fog_start) / (view_dist - fog_start), 0.0), 1.0)
+        f = min(max((t - fog_start) * (1.0 / (view_dist - fog_start)), 0.0), 1.0)
         cr = rgb_lut[block, 0] * shade * (1 - f) + sky_horizon[0] * f
         cg = rgb_lut[block, 1] * shade * (1 - f) + sky_horizon[1] * f
         cb = rgb_lut[block, 2] * shade * (1 - f) + sky_horizon[2] * f
@@ -94,106 +95,131 @@ def _pixel_ray(i, j, width, height, half, aspect, basis):
     return dx * inv, dy * inv, dz * inv
 
 
+MAX_GAP = 0.45
+"""Interpolation between rays is allowed only where they are less than this far apart (blocks): the
+narrowest thing in the world (a plant, 0.5 wide) cannot stand between them unseen."""
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs):
+    """Whether the cast neighbours (i +- di, j +- dj) all hit one cell through one face, without
+    water; returns (same, x, y, z, face)."""
+    cx, cy, cz, cf = -2, -2, -2, -2
+    for n in range(n_dirs):
+        if n_dirs == 2:
+            ni, nj = i + (di if n else -di), j + (dj if n else -dj)
+        else:
+            ni, nj = i + (di if n & 1 else -di), j + (dj if n & 2 else -dj)
+        if ni < 0 or ni >= width or nj < 0 or nj >= height or hit_water[nj, ni] != math.inf:
+            return False, cx, cy, cz, cf
+        if n == 0:
+            cx, cy, cz, cf = hit_cell[nj, ni, 0], hit_cell[nj, ni, 1], hit_cell[nj, ni, 2], hit_face[nj, ni]
+        elif (
+            hit_cell[nj, ni, 0] != cx
+            or hit_cell[nj, ni, 1] != cy
+            or hit_cell[nj, ni, 2] != cz
+            or hit_face[nj, ni] != cf
+        ):
+            return False, cx, cy, cz, cf
+    return True, cx, cy, cz, cf
+
+
 @njit(cache=True, fastmath=FAST_MATH)
-def _trace(
-    flat,
-    sx,
-    sy,
-    sz,
-    ceiling,
-    eye,
-    basis,
-    half,
-    aspect,
-    width,
-    height,
-    view_dist,
-    hit_t,
-    hit_cell,
-    hit_face,
-    hit_water,
-    interpolate,
-):
-    """Fill the per-pixel hit buffers. Rays are cast for the even pixels; an odd pixel whose even
-    neighbours (left/right, up/down, or the four diagonals) all hit the same face of the same opaque
-    block, or all see sky, through no water, takes that face's plane intersection (or the sky):
-    between two rays that reach one face nothing narrower than the ray gap can stand, and at 128 px
-    that gap is under a block within 45 blocks (a plant's 0.5 within 22, in the fog). Any other
-    pixel is cast exactly."""
+def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
+           hit_face, hit_water, hit_dir, interpolate):  # fmt: skip
+    """Fill the per-pixel hit buffers.
+
+    With interpolate, rays are cast every 4th pixel; then, level by level (gap 4, then 2 pixels), a
+    pixel midway between cast neighbours (left/right, up/down or the four diagonals) that all hit the
+    same face of the same opaque block takes that face's plane intersection, if the neighbouring rays
+    are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
+    face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
+    """
     ox, oy, oz = eye[0], eye[1], eye[2]
-    for parity in range(4):  # (even, even) first, then the pixels between them
-        pj, pi = parity // 2, parity % 2
-        for j in range(pj, height, 2):
-            for i in range(pi, width, 2):
+    pixel_angle = 2.0 * half / height
+    top = 4 if interpolate else 1
+    for j in range(height):
+        for i in range(width):
+            if i % top == 0 and j % top == 0:
                 dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
-                if parity and interpolate:
-                    # Neighbours that were cast: along the odd axis/axes, one step either side.
-                    same = True
-                    count = 0
-                    cx, cy, cz, cf = -2, -2, -2, -2
-                    for n in range(4):
-                        di = (-1 if n % 2 == 0 else 1) if pi else 0
-                        dj = (-1 if n // 2 == 0 else 1) if pj else 0
-                        if pi and not pj and n >= 2:
-                            break
-                        if pj and not pi and n % 2 == 1:
-                            continue
-                        ni, nj = i + di, j + dj
-                        if ni < 0 or ni >= width or nj < 0 or nj >= height:
-                            same = False
-                            break
-                        if hit_water[nj, ni] != math.inf:
-                            same = False
-                            break
-                        if count == 0:
-                            cx, cy, cz, cf = (
-                                hit_cell[nj, ni, 0],
-                                hit_cell[nj, ni, 1],
-                                hit_cell[nj, ni, 2],
-                                hit_face[nj, ni],
-                            )
-                        elif (hit_cell[nj, ni, 0] != cx or hit_cell[nj, ni, 1] != cy or hit_cell[nj, ni, 2] != cz
-                              or hit_face[nj, ni] != cf):  # fmt: skip
-                            same = False
-                            break
-                        count += 1
-                    if same and count >= 2:
-                        if cx < 0:
-                            hit_t[j, i], hit_cell[j, i, 0], hit_face[j, i], hit_water[j, i] = (
-                                math.inf,
-                                -1,
-                                -1,
-                                math.inf,
-                            )
-                            continue
-                        if cf >= 0 and flat[(cx * sy + cy) * sz + cz] == SOLID_CODE + KIND_OPAQUE:
-                            if cf == 0:
-                                t = (cx + (0 if dx > 0 else 1) - ox) / dx
-                            elif cf == 1:
-                                t = (cy + (0 if dy > 0 else 1) - oy) / dy
-                            else:
-                                t = (cz + (0 if dz > 0 else 1) - oz) / dz
-                            if 0 <= t <= view_dist:
-                                hit_t[j, i] = t
-                                hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = cx, cy, cz
-                                hit_face[j, i], hit_water[j, i] = cf, math.inf
-                                continue
+                hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
                 t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
                 hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
                 hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+    step = top
+    while step > 1:
+        h = step // 2
+        max_t = MAX_GAP / (2 * h * pixel_angle)
+        for parity in range(1, 4):  # midpoints along x, along y, then the centres
+            pi, pj = parity & 1, parity >> 1
+            for j in range(pj * h, height, step):
+                for i in range(pi * h, width, step):
+                    dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+                    hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
+                    same, cx, cy, cz, cf = _same_hit(
+                        i,
+                        j,
+                        pi * h,
+                        pj * h,
+                        width,
+                        height,
+                        hit_cell,
+                        hit_face,
+                        hit_water,
+                        4 if parity == 3 else 2,
+                    )
+                    if same and cx < 0 and h == 1:
+                        hit_t[j, i], hit_face[j, i], hit_water[j, i] = math.inf, -1, math.inf
+                        hit_cell[j, i, 0] = -1
+                        continue
+                    if (
+                        same
+                        and cx >= 0
+                        and cf >= 0
+                        and flat[(cx * sy + cy) * sz + cz] == SOLID_CODE + KIND_OPAQUE
+                    ):
+                        if cf == 0:
+                            t = (cx + (0 if dx > 0 else 1) - ox) / dx
+                        elif cf == 1:
+                            t = (cy + (0 if dy > 0 else 1) - oy) / dy
+                        else:
+                            t = (cz + (0 if dz > 0 else 1) - oz) / dz
+                        if 0 <= t <= min(view_dist, max_t):
+                            hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, cf, math.inf
+                            hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = cx, cy, cz
+                            continue
+                    t, x, y, z, face, t_water = cast(
+                        flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist
+                    )
+                    hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
+                    hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+        step = h
+
+
+def scratch_buffers(width: int, height: int) -> tuple:
+    """Per-pixel hit buffers of `render_world` (allocated once per renderer: fresh megabyte-sized
+    arrays every frame cost page faults): distance, cell, face, water entry, ray direction."""
+    return (
+        np.empty((height, width)),
+        np.empty((height, width, 3), np.int16),
+        np.empty((height, width), np.int8),
+        np.empty((height, width)),
+        np.empty((height, width, 3)),
+    )
 
 
 @njit(cache=True, fastmath=FAST_MATH)
 def render_world(
     out, depth, blocks, cells, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
-    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride, interpolate,
+    view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride, interpolate, scratch,
 ):  # fmt: skip
     """Draw the world into out (H, W, 3) uint8 and the hit distance of each pixel into depth.
 
     target (3 ints) is the block being mined, darkened by progress in [0, 1] (the crack overlay);
     boxes (n, 6) are mob AABBs with colours box_rgb, drawn where box_alive, reddened while box_hurt.
     stride > 1 casts one ray per stride x stride block of pixels (the cheap backdrop behind GUIs);
-    interpolate lets `_trace` fill pixels between equal neighbours without casting them.
+    interpolate lets `_trace` fill pixels between equal neighbours without casting them. scratch holds
+    the per-pixel hit buffers (see `scratch_buffers`), reused between frames.
     """
     sx, sy, sz = cells.shape
     flat = cells.reshape(-1)
@@ -216,32 +242,12 @@ def render_world(
                         depth[jj, ii] = t
                         out[jj, ii, 0], out[jj, ii, 1], out[jj, ii, 2] = r, g, b
         return
-    hit_t = np.empty((height, width))
-    hit_cell = np.empty((height, width, 3), np.int64)
-    hit_face = np.empty((height, width), np.int64)
-    hit_water = np.empty((height, width))
-    _trace(
-        flat,
-        sx,
-        sy,
-        sz,
-        ceiling,
-        eye,
-        basis,
-        half,
-        aspect,
-        width,
-        height,
-        view_dist,
-        hit_t,
-        hit_cell,
-        hit_face,
-        hit_water,
-        interpolate,
-    )
+    hit_t, hit_cell, hit_face, hit_water, hit_dir = scratch
+    _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
+           hit_face, hit_water, hit_dir, interpolate)  # fmt: skip
     for j in range(height):
         for i in range(width):
-            dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+            dx, dy, dz = hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2]
             t = hit_t[j, i]
             r, g, b = _shade(blocks, rgb_lut, hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2], hit_face[j, i],
                              t, hit_water[j, i], ox, oy, oz, dx, dy, dz, sky_top, sky_horizon, light, view_dist,

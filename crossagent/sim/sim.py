@@ -42,6 +42,8 @@ from crossagent.sim.stats import Statistics
 from crossagent.sim.world import World, WorldConfig
 
 DESTROY_DELAY = 5
+SCENE_CONTAINER_CELL = (-1, -1, -1)
+"""Key of the container a scene opens (a furnace screen) that stands on no block of the world."""
 """Ticks after breaking a block before the next one starts (Minecraft's destroyDelay)."""
 
 
@@ -89,7 +91,11 @@ class MineSim:
         self.prev_buttons = dict.fromkeys(BUTTON_KEYS, False)
         self._gui_stacks = None
         if scene.open_gui is not None:
-            container = Furnace() if scene.open_gui == "furnace" else None
+            container = None
+            if scene.open_gui == "furnace":
+                # The scene's furnace has no block in the world; keep it with the placed
+                # containers so it is ticked every step and saved with the state.
+                container = self.containers[SCENE_CONTAINER_CELL] = Furnace()
             self.gui = GuiScreen(scene.open_gui, self.inventory, container)
         self._update_target()
 

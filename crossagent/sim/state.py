@@ -31,7 +31,7 @@ from crossagent.sim.scene import (
     place_blocks,
 )
 from crossagent.sim.stats import Statistics
-from crossagent.sim.world import World, WorldConfig, generate
+from crossagent.sim.world import World, WorldConfig, generate_cached
 
 STATE_VERSION = 1
 
@@ -56,13 +56,12 @@ def build_scene(spec: SceneSpec, config: WorldConfig) -> BuiltScene:
     """Generate the scene's world and place its player, blocks, mobs and inventory."""
     for attempt in range(MAX_ATTEMPTS):
         seed = derived_seed(spec.seed, attempt)
-        world = generate(seed, config)
+        world = generate_cached(seed, config)
         rng = np.random.default_rng(np.random.SeedSequence([seed & 0xFFFFFFFF, 0x5CE7E]))
         try:
             x, z = find_start(world, spec)
-            ground = world.top_solid(x, z)
+            ground = int(world.surface[x, z])
             if spec.blocks or spec.blocks_in_view or spec.mobs:
-                ground = int(world.surface[x, z])
                 level_clearing(world, x, z, spec.clearing, ground)
             else:
                 world.blocks[x, ground + 1 : ground + 3, z] = 0
@@ -155,8 +154,10 @@ def load(sim, data: bytes) -> None:
     base = _base_blocks(scene, config)
     blocks = base.copy()
     blocks.ravel()[arrays["changed_index"]] = arrays["changed_block"]
-    fresh = generate(header["world_seed"], config)
-    sim.world = World(blocks, fresh.biome, fresh.surface, config)
+    world = generate_cached(header["world_seed"], config)
+    world.blocks = blocks
+    world.refresh(0, blocks.shape[0], 0, blocks.shape[1], 0, blocks.shape[2])
+    sim.world = world
     sim._base_blocks = base
     sim.scene = scene
     sim.world_seed = int(header["world_seed"])

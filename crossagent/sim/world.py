@@ -13,9 +13,11 @@ type are grown.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from crossagent.sim.lookup import BLOCK_KIND, block_id
 from crossagent.sim.raycast import SKIP_CAP, distance_field
@@ -112,6 +114,14 @@ class World:
         if filled.size:
             self.ceiling = max(self.ceiling, y0 + int(filled[-1]) + 1)
 
+    def copy(self) -> World:
+        """An independent copy (arrays copied, derived fields kept: no regeneration)."""
+        world = World.__new__(World)
+        world.blocks, world.biome, world.surface = self.blocks.copy(), self.biome, self.surface
+        world.config, world.kinds, world.cells = self.config, self.kinds.copy(), self.cells.copy()
+        world.ceiling = self.ceiling
+        return world
+
     @property
     def shape(self) -> tuple[int, int, int]:
         return self.blocks.shape
@@ -186,6 +196,22 @@ def _ids() -> dict[str, int]:
         names |= {ore for ore, count, _, _ in _ORES if count}
         _ID.update({name: block_id(name) for name in sorted(names)})
     return _ID
+
+
+_GENERATED: OrderedDict[tuple[int, WorldConfig], World] = OrderedDict()
+GENERATED_CACHE_SIZE = 16
+"""Worlds kept per (seed, config): resetting to a recent seed copies instead of regenerating."""
+
+
+def generate_cached(seed: int, config: WorldConfig = WorldConfig()) -> World:
+    """`generate`, with the last GENERATED_CACHE_SIZE worlds kept; returns a copy the caller may edit."""
+    key = (int(seed), config)
+    if key not in _GENERATED:
+        _GENERATED[key] = generate(seed, config)
+        if len(_GENERATED) > GENERATED_CACHE_SIZE:
+            _GENERATED.popitem(last=False)
+    _GENERATED.move_to_end(key)
+    return _GENERATED[key].copy()
 
 
 def generate(seed: int, config: WorldConfig = WorldConfig()) -> World:
@@ -284,50 +310,75 @@ def _add_trees_and_plants(blocks, rng, ids, surface, biome, config) -> None:
         wood = woods[int(rng.integers(len(woods)))]
         _grow_tree(blocks, ids, rng, int(x), int(surface[x, z]) + 1, int(z), wood)
 
-    # Ground plants on free land columns; cactus and dead bushes on desert sand.
+    # Ground plants on free land columns (vectorised): the biome's plant list picked per column;
+    # flowers and grass need grass below, dead bushes any ground, cactus (1-3 high, rarer) sand.
     plant_roll = rng.random((sx, sz))
     pick = rng.integers(0, 1 << 16, (sx, sz))
-    for x, z in np.argwhere((surface >= config.sea_level) & (plant_roll < 0.08)):
-        y = int(surface[x, z]) + 1
-        if y >= sy - 3 or blocks[x, y, z] != 0:
-            continue
-        plants = _BIOME_RULES[BIOMES[biome[x, z]]][4]
-        name = plants[pick[x, z] % len(plants)]
-        ground = blocks[x, y - 1, z]
-        if name == "cactus":
-            if ground == ids["sand"] and plant_roll[x, z] < 0.02:
-                blocks[x, y : y + 1 + pick[x, z] % 3, z] = ids["cactus"]
-        elif name == "dead_bush" or ground == ids["grass_block"]:
-            blocks[x, y, z] = ids[name]
+    xs, zs = np.nonzero((surface >= config.sea_level) & (surface < sy - 4) & (plant_roll < 0.08))
+    ys = surface[xs, zs].astype(np.int64) + 1
+    free = blocks[xs, ys, zs] == 0
+    xs, ys, zs = xs[free], ys[free], zs[free]
+    table = np.zeros((len(BIOMES), 8), np.int64)
+    sizes = np.zeros(len(BIOMES), np.int64)
+    for index, name in enumerate(BIOMES):
+        plants = _BIOME_RULES[name][4]
+        table[index, : len(plants)] = [ids[p] for p in plants]
+        sizes[index] = len(plants)
+    b = biome[xs, zs]
+    plant = table[b, pick[xs, zs] % sizes[b]]
+    ground = blocks[xs, ys - 1, zs]
+    cactus = plant == ids["cactus"]
+    ok = np.where(
+        cactus,
+        (ground == ids["sand"]) & (plant_roll[xs, zs] < 0.02),
+        (plant == ids["dead_bush"]) | (ground == ids["grass_block"]),
+    )
+    blocks[xs[ok], ys[ok], zs[ok]] = plant[ok]
+    for extra in (1, 2):  # taller cacti
+        tall = ok & cactus & (pick[xs, zs] % 3 >= extra)
+        blocks[xs[tall], ys[tall] + extra, zs[tall]] = ids["cactus"]
 
 
 def _grow_tree(blocks, ids, rng, x: int, y: int, z: int, wood: str) -> None:
     """Grow one tree of a wood type with its trunk base at (x, y, z); leaves never replace logs."""
-    sx, sy, sz = blocks.shape
-    log, leaves = ids[f"{wood}_log"], ids[f"{wood}_leaves"]
     height = int(rng.integers(4, 7)) + (2 if wood == "spruce" else 0)
+    shape = {"spruce": 1, "acacia": 2}.get(wood, 0)
+    _tree_kernel(blocks, ids[f"{wood}_log"], ids[f"{wood}_leaves"], x, y, z, height, shape)
+
+
+@njit(cache=True)
+def _tree_kernel(blocks, log, leaves, x, y, z, height, shape):
+    """Leaf layers (dy, radius, round corners) of a blob (0), spruce cone (1) or acacia (2) crown."""
+    sx, sy, sz = blocks.shape
     if y + height + 2 >= sy:
         return
-    crown: list[tuple[int, int, int]] = []  # (dy, radius, corner cut)
-    if wood == "spruce":
-        crown = [(height, 0, 0), (height - 1, 1, 0)] + [
-            (dy, 2 if (height - dy) % 2 == 0 else 1, 1) for dy in range(2, height - 1)
-        ]
-    elif wood == "acacia":
-        crown = [(height, 2, 1), (height + 1, 1, 0)]
+    layers = np.zeros((height + 2, 3), np.int64)
+    n = 0
+    if shape == 1:
+        layers[0], layers[1] = (height, 0, 0), (height - 1, 1, 0)
+        n = 2
+        for dy in range(2, height - 1):
+            layers[n] = (dy, 2 if (height - dy) % 2 == 0 else 1, 1)
+            n += 1
+    elif shape == 2:
+        layers[0], layers[1] = (height, 2, 1), (height + 1, 1, 0)
+        n = 2
     else:
-        crown = [(height - 2, 2, 1), (height - 1, 2, 1), (height, 1, 0), (height + 1, 1, 1)]
-    for dy, radius, cut in crown:
-        yy = y + dy
-        x0, x1 = max(0, x - radius), min(sx, x + radius + 1)
-        z0, z1 = max(0, z - radius), min(sz, z + radius + 1)
-        layer = blocks[x0:x1, yy, z0:z1]
-        mask = layer == 0
-        if cut and radius:
-            # Round the corners off, like Minecraft's blob foliage.
-            for cx in (x - radius, x + radius):
-                for cz in (z - radius, z + radius):
-                    if x0 <= cx < x1 and z0 <= cz < z1:
-                        mask[cx - x0, cz - z0] = False
-        layer[mask] = leaves
-    blocks[x, y : y + height, z] = log
+        layers[0], layers[1], layers[2], layers[3] = (
+            (height - 2, 2, 1),
+            (height - 1, 2, 1),
+            (height, 1, 0),
+            (height + 1, 1, 1),
+        )
+        n = 4
+    for k in range(n):
+        dy, radius, cut = layers[k, 0], layers[k, 1], layers[k, 2]
+        for cx in range(max(0, x - radius), min(sx, x + radius + 1)):
+            for cz in range(max(0, z - radius), min(sz, z + radius + 1)):
+                corner = abs(cx - x) == radius and abs(cz - z) == radius and radius > 0
+                if cut and corner:
+                    continue  # round the corners off, like Minecraft's blob foliage
+                if blocks[cx, y + dy, cz] == 0:
+                    blocks[cx, y + dy, cz] = leaves
+    for dy in range(height):
+        blocks[x, y + dy, z] = log

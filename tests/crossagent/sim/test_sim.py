@@ -263,15 +263,61 @@ def test_furnace_smelts_over_time_and_levers_count_interactions(sim):
 
 
 def test_interpolated_frames_match_exact_casting(sim):
+    """Interpolated pixels show what an exact cast shows: the same surface at the same depth (colours
+    may differ by a texel where the two distances round differently)."""
     exact = MineSim(W, W, interpolate=False)
     scene = SceneSpec(seed=8, blocks_in_view=[BlocksInView("gold_ore", 3)], mobs=[MobGroup("cow", 1)])
     sim.reset(scene)
     exact.reset(scene)
-    same = total = 0
+    same_depth = close_colour = total = 0
     for action in random_actions(30, 5):
         sim.step(action)
         exact.step(action)
-        a, b = sim.render(), exact.render()
-        same += int((a == b).all(axis=2).sum())
+        a, b = sim.render().astype(int), exact.render().astype(int)
+        da, db = sim.renderer.depth, exact.renderer.depth
+        same_depth += int((np.isclose(da, db, rtol=1e-9, atol=1e-9) | (np.isinf(da) & np.isinf(db))).sum())
+        close_colour += int((np.abs(a - b).max(axis=2) <= 24).sum())
         total += a.shape[0] * a.shape[1]
-    assert same / total > 0.999
+    assert same_depth / total > 0.9995
+    assert close_colour / total > 0.999
+
+
+def test_eating_placing_dropping_and_hotbar(sim):
+    inventory = [
+        InventoryEntry("bread", 2, 0),
+        InventoryEntry("cobblestone", 3, 1),
+        InventoryEntry("stick", 5, 2),
+    ]
+    sim.reset(SceneSpec(seed=5, blocks=[BlockAt("stone", 0, 0, 2)], inventory=inventory))
+    sim.player.food = 10
+    for _ in range(32):  # Minecraft: 32 ticks of holding use
+        sim.step({"use": 1})
+    assert sim.player.food == 15 and sim.inventory.count("bread") == 1
+    assert sim.stats.get("use_item", "bread") == 1
+    sim.step({"hotbar.2": 1})
+    assert sim.inventory.held_item() == "cobblestone"
+    stone = sim.target["pos"]
+    sim.step({"use": 1})  # place against the targeted face of the stone
+    assert sim.stats.get("place_block", "cobblestone") == 1 and sim.inventory.count("cobblestone") == 2
+    assert sim.world.blocks[stone[0], stone[1] + 1, stone[2]] == block_id("cobblestone")
+    sim.step({"hotbar.3": 1})
+    sim.step({"drop": 1})
+    assert sim.inventory.count("stick") == 4 and sim.stats.get("drop", "stick") == 1
+
+
+def test_state_round_trip_with_an_open_chest(sim):
+    sim.reset(
+        SceneSpec(seed=5, blocks=[BlockAt("chest", 0, 0, 2)], inventory=[InventoryEntry("apple", 3, 0)])
+    )
+    sim.step({"use": 1})
+    hotbar0 = next(s.index for s in sim.gui.slots if s.section == "hotbar" and s.ref == 0)
+    click_slot(sim, hotbar0)
+    click_slot(sim, 4)  # apples into the chest
+    state = sim.get_state()
+    fresh = MineSim(W, W)
+    fresh.set_state(state)
+    assert fresh.gui.kind == "chest" and fresh.gui.stack(4).item == "apple"
+    fresh.step({"ESC": 1})
+    fresh.step({})
+    fresh.step({"use": 1})  # reopening shows the same chest contents
+    assert fresh.gui.stack(4).count == 3

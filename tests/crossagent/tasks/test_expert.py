@@ -48,11 +48,16 @@ def test_expert_records_frames_and_states_for_replay(sim):
     assert sim.tick == episode.decisions[-1].tick
 
 
-@pytest.mark.xfail(
-    strict=True, reason="MineSim does not tick a furnace whose GUI the scene opens (sim-world)"
-)
 def test_expert_smelts(sim):
     assert run_expert(get_task("smelt_item:cooked_cod"), sim).success
+
+
+def test_scene_furnace_survives_a_state_round_trip(sim):
+    sim.reset(get_task("smelt_item:cooked_cod").scene)
+    saved = sim.get_state()
+    sim.set_state(saved)
+    assert sim.gui is not None and sim.gui.container is not None
+    assert sim.gui.container is next(iter(sim.containers.values()))
 
 
 def test_random_agent_fails_a_slow_block(sim):

@@ -1,0 +1,127 @@
+"""Teacher-forced next-action accuracy on a validation split, per action space.
+
+For each row the model sees the prompt and the true action, and at every action position we take the
+argmax token (teacher forcing: one forward pass, no sampling). Per row:
+
+- `space`: the first argmax token is the right space token (for CrossAgent: it picked the labelled space);
+- `exact`: every action token and the closing <|end|> is right, the space token included;
+- `exact_given_space`: every token after the space token is right (the body, given the space);
+- `parse_equivalent`: the argmax body after the true space token parses to an action equivalent to the
+  label: equal, except that a raw mouse move may be off by RAW_MOUSE_TOLERANCE units per axis and a
+  grounding point by POINT_TOLERANCE (in the [0, 1000] frame), as the single-turn reward tolerates camera
+  error; texts that differ only in form also count;
+- `token`: the fraction of action tokens that are right (micro-averaged).
+
+`majority_exact` is the reference a model must beat: the share of rows whose label equals the most common
+training action of its space.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import math
+
+import torch
+from datasets import Dataset
+from tqdm.auto import tqdm
+
+from crossagent.training.sft_collator import ActionSFTCollator
+from modeling_crossagent.action_spaces import Action, ActionParseError, GroundingAction, RawAction, parse
+
+logger = logging.getLogger(__name__)
+
+ROW_METRICS: tuple[str, ...] = ("space", "exact", "exact_given_space", "parse_equivalent")
+
+
+RAW_MOUSE_TOLERANCE = 20
+"""Mouse units (3 degrees of camera) a raw move may be off and still count as equivalent."""
+POINT_TOLERANCE = 50
+"""Distance in the [0, 1000]^2 frame a grounding point may be off (5% of the frame)."""
+
+
+def equivalent(prediction: Action, label: Action) -> bool:
+    """Same action up to the mouse and point tolerances."""
+    if isinstance(prediction, RawAction) and isinstance(label, RawAction):
+        return (
+            prediction.buttons == label.buttons
+            and abs(prediction.dx - label.dx) <= RAW_MOUSE_TOLERANCE
+            and abs(prediction.dy - label.dy) <= RAW_MOUSE_TOLERANCE
+        )
+    if isinstance(prediction, GroundingAction) and isinstance(label, GroundingAction):
+        (x, y), (lx, ly) = prediction.point, label.point
+        return (prediction.verb, prediction.object) == (label.verb, label.object) and math.dist(
+            (x, y), (lx, ly)
+        ) <= POINT_TOLERANCE
+    return prediction == label
+
+
+def _parse_equivalent(prediction: str, label: str) -> bool:
+    try:
+        return equivalent(parse(prediction), parse(label))
+    except ActionParseError:
+        return False
+
+
+def majority_actions(train: Dataset) -> dict[str, str]:
+    """The most common training action text of each space."""
+    columns = train.select_columns(["action_space", "action"]).to_dict()
+    counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for space, action in zip(columns["action_space"], columns["action"]):
+        counts[space][action] += 1
+    return {space: counter.most_common(1)[0][0] for space, counter in counts.items()}
+
+
+@torch.no_grad()
+def teacher_forced_accuracy(
+    model, collator: ActionSFTCollator, dataset: Dataset, batch_size: int = 16, majority: dict | None = None
+) -> dict:
+    """Metrics per action space and overall (`all`): row means of ROW_METRICS, `token`, `rows`."""
+    tokenizer = collator.processor.tokenizer
+    eos = tokenizer.eos_token_id
+    was_training = model.training
+    model.eval()
+    sums: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for start in tqdm(range(0, len(dataset), batch_size), desc="teacher-forced accuracy", leave=False):
+        rows = [dataset[i] for i in range(start, min(start + batch_size, len(dataset)))]
+        batch = collator(rows)
+        labels = batch.pop("labels")
+        batch = {k: v.to(model.device) for k, v in batch.items()}
+        logits = model(**batch).logits
+        # The token at position t is predicted from position t - 1.
+        predicted = logits[:, :-1].argmax(-1).cpu()
+        targets = labels[:, 1:]
+        for row, prediction, target in zip(rows, predicted, targets):
+            positions = target != -100
+            want, got = target[positions], prediction[positions]
+            right = want == got
+            # What generation would write after the true space token: the argmax tokens up to the first EOS.
+            body = got[1:].tolist()
+            body = body[: body.index(eos)] if eos in body else body
+            text = tokenizer.decode([int(want[0]), *body], skip_special_tokens=False)
+            label = row["action"]
+            score = sums[row["action_space"]]
+            score["rows"] += 1
+            score["space"] += bool(right[0])
+            score["exact"] += bool(right.all())
+            score["exact_given_space"] += bool(right[1:].all())
+            score["parse_equivalent"] += _parse_equivalent(text, label)
+            score["tokens"] += len(want)
+            score["tokens_right"] += int(right.sum())
+            if majority is not None:
+                score["majority_exact"] += majority.get(row["action_space"]) == label
+    model.train(was_training)
+    total = sum(sums.values(), collections.Counter())
+    return {
+        name: _means(score, majority is not None) for name, score in [*sorted(sums.items()), ("all", total)]
+    }
+
+
+def _means(score: collections.Counter, with_majority: bool) -> dict:
+    rows = score["rows"]
+    means = {name: score[name] / rows for name in ROW_METRICS}
+    means["token"] = score["tokens_right"] / max(score["tokens"], 1)
+    if with_majority:
+        means["majority_exact"] = score["majority_exact"] / rows
+    means["rows"] = rows
+    return means

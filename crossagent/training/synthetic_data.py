@@ -1,0 +1,192 @@
+"""A small, learnable mixed-action dataset in the documented schema, for tests and benchmarks.
+
+The real mixed-action dataset comes from the scripted expert in MineSim (datasets_scripts/). This one is
+synthetic and says so in its card: each frame shows one coloured square (the target) on a grey ground,
+and the right action in every space follows from where the square is, so a model can learn it from the
+pixels. Every decision point is labelled in all five spaces, as the expert's data is:
+
+    raw        turn toward the square, attack when it is centred
+    motion     `turn left` / `turn right` / `move forward, attack`
+    grounding  `Mine <obj>target</obj><point>(x,y)</point>` at the square's centre
+    skill      `mine target`
+    latent     a code for the turn direction
+
+Layout (Hub format, `load_dataset(folder, config)`): `<config>/<split>-00000-of-00001.parquet` for the
+configs `mixed`, `raw`, `motion`, `grounding`, `skill`, `latent` and the splits `train`, `validation`,
+plus a README.md whose YAML header lists them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pathlib
+import shutil
+import tempfile
+
+import numpy as np
+from datasets import Dataset, Features, Image, List, Value
+from PIL import Image as PILImage
+
+from modeling_crossagent.action_spaces import (
+    ACTION_SPACES,
+    GroundingAction,
+    LatentAction,
+    MotionAction,
+    RawAction,
+    SkillAction,
+    format_action,
+)
+
+TARGETS: dict[str, tuple[str, str, tuple[int, int, int]]] = {
+    "oak_log": ("mine_block", "mine", (110, 80, 40)),
+    "stone": ("mine_block", "mine", (120, 120, 130)),
+    "zombie": ("kill_entity", "kill", (40, 140, 60)),
+    "cow": ("kill_entity", "kill", (230, 230, 230)),
+}
+"""Target name -> (task category, skill verb, colour of its square)."""
+
+FEATURES = Features(
+    {
+        "id": Value("string"),
+        "task_id": Value("string"),
+        "category": Value("string"),
+        "split": Value("string"),
+        "instruction": Value("string"),
+        "image": Image(),
+        "history": List(Value("string")),
+        "action_space": Value("string"),
+        "action": Value("string"),
+        "raw_action": Value("string"),
+        "episode": Value("int64"),
+        "step": Value("int64"),
+    }
+)
+"""The mixed-action schema (DESIGN.md § Datasets) without the optional `state` column."""
+
+CONFIGS: tuple[str, ...] = ("mixed", *ACTION_SPACES)
+SPLITS: tuple[str, ...] = ("train", "validation")
+
+
+def _frame(rng: np.random.Generator, colour, centre: tuple[int, int], size: int) -> bytes:
+    """A grey frame with noise and one coloured square at `centre` (pixels), PNG-encoded."""
+    pixels = rng.integers(70, 90, size=(size, size, 3), dtype=np.uint8)
+    half = size // 10
+    x, y = centre
+    pixels[max(0, y - half) : y + half, max(0, x - half) : x + half] = colour
+    buffer = io.BytesIO()
+    PILImage.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _labels(target: str, verb: str, x: int, y: int) -> dict[str, object]:
+    """The action of each space for a square centred at (x, y) in the [0, 1000]^2 frame."""
+    offset = x - 500
+    if abs(offset) < 120:
+        raw = RawAction(buttons={"attack"})
+        motion = MotionAction(("move forward", "attack"))
+        code = 0
+    else:
+        step = int(np.clip(offset // 2, -300, 300))
+        raw = RawAction(dx=step)
+        motion = MotionAction(("turn right",) if offset > 0 else ("turn left",))
+        code = 1 if offset > 0 else 2
+    return {
+        "raw": raw,
+        "motion": motion,
+        "grounding": GroundingAction(verb.capitalize(), target, (x, y)),
+        "skill": SkillAction(verb, target),
+        "latent": LatentAction(code),
+    }
+
+
+def synthetic_rows(
+    num_episodes: int, steps: int, seed: int, split: str, image_size: int = 64, blind: bool = False
+) -> list[dict]:
+    """Rows of `num_episodes` episodes of `steps` decisions, each labelled in all five spaces.
+
+    blind: every instruction is `act`, so even the target's name must be read from the frame (its colour).
+    """
+    rng = np.random.default_rng(seed)
+    names = sorted(TARGETS)
+    rows = []
+    for episode in range(num_episodes):
+        target = names[int(rng.integers(len(names)))]
+        category, verb, colour = TARGETS[target]
+        histories: dict[str, list[str]] = {space: [] for space in ACTION_SPACES}
+        for step in range(steps):
+            x, y = int(rng.integers(80, 921)), int(rng.integers(300, 701))
+            pixel_centre = (x * image_size // 1000, y * image_size // 1000)
+            image = {"bytes": _frame(rng, colour, pixel_centre, image_size), "path": None}
+            labels = _labels(target, verb, x, y)
+            raw_text = format_action(labels["raw"])
+            for space in ACTION_SPACES:
+                text = format_action(labels[space])
+                rows.append(
+                    {
+                        "id": f"{split}-{episode}-{step}-{space}",
+                        "task_id": f"{category}:{target}",
+                        "category": category,
+                        "split": "train",
+                        "instruction": "act" if blind else f"{verb} {target}",
+                        "image": image,
+                        "history": list(histories[space]),
+                        "action_space": space,
+                        "action": text,
+                        "raw_action": raw_text,
+                        "episode": episode,
+                        "step": step,
+                    }
+                )
+                histories[space].append(text)
+    return rows
+
+
+def _card(num_rows: dict[str, dict[str, int]]) -> str:
+    lines = ["---", "configs:"]
+    for config in CONFIGS:
+        lines.append(f"- config_name: {config}")
+        if config == "mixed":
+            lines.append("  default: true")
+        lines.append("  data_files:")
+        lines += [f"  - split: {split}\n    path: {config}/{split}-*.parquet" for split in SPLITS]
+    lines += ["---", "", "# Synthetic mixed-action data (tests and benchmarks only)", ""]
+    lines.append("Built by `crossagent.training.synthetic_data`; not expert data from MineSim.")
+    lines += ["", "| config | train | validation |", "|---|---|---|"]
+    lines += [f"| {c} | {num_rows[c]['train']} | {num_rows[c]['validation']} |" for c in CONFIGS]
+    return "\n".join(lines) + "\n"
+
+
+def write_synthetic_dataset(
+    folder: str | os.PathLike,
+    train_episodes: int = 8,
+    validation_episodes: int = 2,
+    steps: int = 4,
+    seed: int = 0,
+    image_size: int = 64,
+    blind: bool = False,
+) -> pathlib.Path:
+    """Write the dataset to `folder` (built in a temporary folder, then moved into place); `blind`: see
+    `synthetic_rows`."""
+    folder = pathlib.Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+    episodes = {"train": train_episodes, "validation": validation_episodes}
+    num_rows: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
+    for index, split in enumerate(SPLITS):
+        rows = synthetic_rows(episodes[split], steps, seed * 10 + index, split, image_size, blind)
+        mixed = Dataset.from_list(rows, features=FEATURES)
+        for config in CONFIGS:
+            part = (
+                mixed
+                if config == "mixed"
+                else mixed.filter(lambda s, c=config: s == c, input_columns="action_space")
+            )
+            (staging / config).mkdir(exist_ok=True)
+            part.to_parquet(str(staging / config / f"{split}-00000-of-00001.parquet"))
+            num_rows[config][split] = len(part)
+    (staging / "README.md").write_text(_card(num_rows))
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(staging, folder)
+    return folder

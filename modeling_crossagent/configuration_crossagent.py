@@ -1,0 +1,97 @@
+"""Configuration of CrossAgentForActions: a vision tower, a projector and a causal text decoder.
+
+Ships inside every saved model (see the package docstring): imports only transformers and siblings.
+
+The towers are transformers' own models chosen by sub-config `model_type` (e.g. `siglip_vision_model` +
+`llama`, or `qwen2_vl_vision` + `qwen2_vl_text` when wrapping a pretrained Qwen2-VL), so a checkpoint of
+this class loads with nothing of the CrossAgent project installed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from huggingface_hub.dataclasses import strict
+from transformers import AutoConfig, PreTrainedConfig
+from transformers.configuration_utils import SubConfigSpec
+
+from .action_spaces import ACTION_SPACES
+
+
+@strict
+class CrossAgentConfig(PreTrainedConfig):
+    """CrossAgentForActions configuration (transformers 5 dataclass style); one docstring per field."""
+
+    model_type = "crossagent"
+    sub_configs_defaults: ClassVar[dict] = {
+        # Small defaults, so a bare `CrossAgentConfig()` builds a CPU-sized model (presets set real sizes).
+        "vision_config": SubConfigSpec(
+            config_class=AutoConfig,
+            model_type="siglip_vision_model",
+            init_kwargs={
+                "hidden_size": 64,
+                "intermediate_size": 128,
+                "num_hidden_layers": 2,
+                "num_attention_heads": 2,
+                "image_size": 64,
+                "patch_size": 16,
+                "vision_use_head": False,
+            },
+        ),
+        "text_config": SubConfigSpec(
+            config_class=AutoConfig,
+            model_type="llama",
+            init_kwargs={
+                "vocab_size": 4096,
+                "hidden_size": 128,
+                "intermediate_size": 384,
+                "num_hidden_layers": 4,
+                "num_attention_heads": 4,
+                "num_key_value_heads": 2,
+                "max_position_embeddings": 1024,
+            },
+        ),
+    }
+
+    vision_config: dict | PreTrainedConfig | None = None
+    """Config of the vision tower (any transformers vision model, or `qwen2_vl_vision`)."""
+    text_config: dict | PreTrainedConfig | None = None
+    """Config of the causal text decoder (any transformers decoder returning `last_hidden_state`)."""
+    image_token_id: int = 3
+    """Id of the image placeholder token; each frame is spliced over `image_seq_length` of them."""
+    image_seq_length: int = 16
+    """Number of image tokens (projected vision features) per frame."""
+    action_token_ids: dict | None = None
+    """Action-space name -> id of the token that opens an action of that space (`<|raw|>`, ...)."""
+    projector_type: Literal["mlp", "identity"] = "mlp"
+    """`mlp`: Linear-GELU-Linear from vision to text width; `identity` when the tower already projects
+    (Qwen2-VL's patch merger outputs the text width)."""
+    projector_hidden_act: str = "gelu"
+    """Activation between the two projector layers."""
+    vision_feature_layer: int = -1
+    """Which hidden state of the vision tower feeds the projector (-1: the last, after its norm)."""
+    tie_word_embeddings: bool = True
+    """Share the output head with the input embeddings (halves the embedding parameters of small models)."""
+
+    def __post_init__(self, **kwargs):
+        super().__post_init__(**kwargs)
+        if self.action_token_ids is not None:
+            unknown = sorted(set(self.action_token_ids) - set(ACTION_SPACES))
+            if unknown:
+                raise ValueError(
+                    f"CrossAgentConfig.action_token_ids has unknown action spaces {unknown}; "
+                    f"use names from {list(ACTION_SPACES)}."
+                )
+        vocab_size = self.text_config.vocab_size
+        for name, token_id in {
+            "image_token_id": self.image_token_id,
+            **(self.action_token_ids or {}),
+        }.items():
+            if not 0 <= int(token_id) < vocab_size:
+                raise ValueError(
+                    f"CrossAgentConfig: token id {name}={token_id} is outside the text vocabulary "
+                    f"(text_config.vocab_size={vocab_size}); resize the embeddings or fix the id."
+                )
+
+
+__all__ = ["CrossAgentConfig"]

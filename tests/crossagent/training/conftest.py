@@ -1,0 +1,56 @@
+"""A tiny saved CrossAgent model and a tiny synthetic mixed-action dataset, built once per session."""
+
+import pytest
+import torch
+
+from crossagent.models.presets import build_model
+from crossagent.training.sft_config import load_sft_config
+from crossagent.training.synthetic_data import write_synthetic_dataset
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    # Two cores shared with other work: torch's default thread pool oversubscribes them (5x slower).
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def base_model_dir(tmp_path_factory):
+    """A randomly initialised tiny model + processor, saved like any CrossAgentForActions folder."""
+    folder = tmp_path_factory.mktemp("base-model")
+    model, processor = build_model("tiny", seed=0)
+    model.save_pretrained(folder)
+    processor.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def dataset_dir(tmp_path_factory):
+    """2 train episodes x 2 steps x 5 spaces = 20 train rows, 10 validation rows."""
+    return write_synthetic_dataset(
+        tmp_path_factory.mktemp("data") / "mixed", train_episodes=2, validation_episodes=1, steps=2
+    )
+
+
+@pytest.fixture
+def sft_config(base_model_dir, dataset_dir, tmp_path):
+    """A fast config: tiny model from disk, batch 2, 2 steps; tests override fields."""
+
+    def make(**overrides):
+        values = dict(
+            dataset=str(dataset_dir),
+            init_model=str(base_model_dir),
+            output_dir=str(tmp_path / "out"),
+            per_device_batch_size=2,
+            max_steps=2,
+            save_steps=2,
+            logging_steps=1,
+            warmup_steps=0,
+            max_eval_rows=10,
+        )
+        return load_sft_config("tiny", **{**values, **overrides})
+
+    return make

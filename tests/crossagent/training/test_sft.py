@@ -1,0 +1,106 @@
+import json
+import pathlib
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import AutoModel, AutoProcessor, TrainerCallback
+
+from crossagent.training import sft as sft_module
+from crossagent.training.sft import train_sft
+from modeling_crossagent.action_spaces import ACTION_SPACES
+
+
+def test_two_step_sft_saves_a_loadable_model(sft_config, base_model_dir):
+    config = sft_config()
+    summary = train_sft(config)
+    out = config.output_dir
+    assert (
+        summary["global_step"] == 2 and summary["world_size"] == 1 and summary["rows_trained_per_rank"] == [4]
+    )
+    assert np.isfinite(summary["train_loss"])
+
+    model = AutoModel.from_pretrained(out, trust_remote_code=True).eval()
+    processor = AutoProcessor.from_pretrained(out, trust_remote_code=True)
+    assert type(model).__name__ == "CrossAgentForActions"
+    before, after = load_file(f"{base_model_dir}/model.safetensors"), load_file(f"{out}/model.safetensors")
+    assert any(not torch.equal(before[k], after[k]) for k in before)  # it trained
+    frames = np.zeros((1, 64, 64, 3), np.uint8)
+    actions = model.act(processor, frames, ["mine oak_log"], [[]], max_new_tokens=4)
+    assert len(actions) == 1 and hasattr(actions[0], "space")  # an Action or an InvalidAction
+
+    metrics = json.loads(pathlib.Path(out, "sft_metrics.json").read_text())
+    assert set(metrics) == {*ACTION_SPACES, "all"} and metrics["all"]["rows"] == 10
+    card = pathlib.Path(out, "README.md").read_text()
+    assert "Teacher-forced next-action accuracy" in card and "| grounding | 2 |" in card
+    assert "| optimizer steps | 2 |" in card and "tiny" in card
+    run = json.loads(pathlib.Path(out, "sft_run.json").read_text())
+    assert run["data"]["train_rows"] == 20 and run["training"]["global_step"] == 2
+    assert not list(pathlib.Path(out).rglob("training_args.bin"))  # no pickled arguments
+
+
+class StopAt(TrainerCallback):
+    """Stops training after `step` optimizer steps, as a killed job would (after its checkpoint)."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step == self.step:
+            control.should_training_stop = True
+
+
+def losses(summary):
+    return {e["step"]: e["loss"] for e in summary["log_history"] if "loss" in e}
+
+
+def test_resume_continues_from_the_same_step_and_data(sft_config, tmp_path):
+    whole = train_sft(sft_config(output_dir=str(tmp_path / "whole"), max_steps=4, eval_split=""))
+    first = train_sft(sft_config(output_dir=str(tmp_path / "cut"), max_steps=4, eval_split=""), [StopAt(2)])
+    assert first["global_step"] == 2
+    second = train_sft(
+        sft_config(
+            output_dir=str(tmp_path / "cut"), max_steps=4, eval_split="", resume_from_checkpoint="latest"
+        )
+    )
+    assert second["resumed_from"].endswith("checkpoint-2") and second["global_step"] == 4
+    # Same steps 3 and 4: same batches in the same order, same optimizer and scheduler state.
+    assert losses(second)[3] == pytest.approx(losses(whole)[3], rel=1e-5)
+    assert losses(second)[4] == pytest.approx(losses(whole)[4], rel=1e-5)
+    assert second["rows_trained_per_rank"] == [4]  # only the last two steps' batches were collated
+    a, b = (
+        load_file(tmp_path / "whole" / "model.safetensors"),
+        load_file(tmp_path / "cut" / "model.safetensors"),
+    )
+    assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+
+
+def test_single_space_baseline(sft_config):
+    summary = train_sft(sft_config(action_spaces="grounding", max_steps=1))
+    assert set(summary["metrics"]) == {"grounding", "all"} and summary["metrics"]["all"]["rows"] == 2
+    card = pathlib.Path(summary["output_dir"], "README.md").read_text()
+    assert "grounding-only baseline" in card
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """Bad input must fail before a model is built (and so before any training)."""
+
+    def refuse(config):
+        raise AssertionError("a model was built although the input is bad")
+
+    monkeypatch.setattr(sft_module, "build_model_and_processor", refuse)
+
+
+def test_bad_batch_layout_fails_before_training(sft_config, monkeypatch, no_model):
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(ValueError, match=r"global_batch_size=6 is not divisible .* processes \(2\) = 4"):
+        train_sft(sft_config(global_batch_size=6))
+
+
+def test_bad_dataset_or_checkpoint_fails_before_training(sft_config, tmp_path, no_model):
+    with pytest.raises(ValueError, match="split"):
+        train_sft(sft_config(train_split="test"))
+    with pytest.raises(ValueError, match="has no checkpoint"):
+        train_sft(sft_config(output_dir=str(tmp_path / "empty"), resume_from_checkpoint="latest"))

@@ -1,0 +1,104 @@
+"""The metric on models whose answers are known: an oracle that echoes the next input token (teacher
+forcing makes that the label), the same oracle with one grounding coordinate token changed, and a random
+tiny model."""
+
+import pytest
+import torch
+from datasets import load_dataset
+from torch import nn
+
+from crossagent.training.sft_collator import ActionSFTCollator
+from crossagent.training.sft_metrics import majority_actions, teacher_forced_accuracy
+from modeling_crossagent.action_spaces import ACTION_SPACES
+from modeling_crossagent.modeling_crossagent import CrossAgentForActions
+from modeling_crossagent.processing_crossagent import CrossAgentProcessor
+
+
+class EchoNextToken(nn.Module):
+    """logits[t] puts all mass on input_ids[t + 1]; `corrupt(ids, logits)` may change some answers."""
+
+    def __init__(self, vocab_size, corrupt=None):
+        super().__init__()
+        self.vocab_size, self.corrupt = vocab_size, corrupt
+        self.anchor = nn.Parameter(torch.zeros(()))  # gives the module a device
+
+    @property
+    def device(self):
+        return self.anchor.device
+
+    def forward(self, input_ids, **kwargs):
+        logits = torch.zeros(*input_ids.shape, self.vocab_size)
+        logits[:, :-1].scatter_(-1, input_ids[:, 1:, None], 1.0)
+        if self.corrupt is not None:
+            self.corrupt(input_ids, logits)
+        return type("Out", (), {"logits": logits})()
+
+
+@pytest.fixture(scope="module")
+def setup(base_model_dir, dataset_dir):
+    processor = CrossAgentProcessor.from_pretrained(base_model_dir, trust_remote_code=True)
+    validation = load_dataset(str(dataset_dir), "mixed", split="validation")
+    majority = majority_actions(load_dataset(str(dataset_dir), "mixed", split="train"))
+    return processor, ActionSFTCollator(processor, ACTION_SPACES), validation, majority
+
+
+def test_oracle_scores_one_everywhere(setup):
+    processor, collator, validation, majority = setup
+    metrics = teacher_forced_accuracy(
+        EchoNextToken(len(processor.tokenizer)), collator, validation, 4, majority
+    )
+    assert set(metrics) == {*ACTION_SPACES, "all"}
+    for space in [*ACTION_SPACES, "all"]:
+        for name in ("space", "exact", "exact_given_space", "parse_equivalent", "token"):
+            assert metrics[space][name] == 1.0, (space, name)
+    assert metrics["all"]["rows"] == len(validation) == 10
+    assert metrics["grounding"]["majority_exact"] == 0.0  # points never repeat
+
+
+def test_a_wrong_coordinate_breaks_grounding_only(setup):
+    processor, collator, validation, majority = setup
+    tokenizer = processor.tokenizer
+    point_start = tokenizer.convert_tokens_to_ids("<|point_start|>")
+    other = tokenizer.convert_tokens_to_ids("(")
+
+    def corrupt(input_ids, logits):
+        # The token after <|point_start|> is "(": predict ")" there instead, so the point is malformed.
+        for row, col in (input_ids[:, 1:] == point_start).nonzero().tolist():
+            logits[row, col + 1] = 0
+            logits[row, col + 1, tokenizer.convert_tokens_to_ids(")")] = 1
+        assert other  # the token exists in the vocabulary
+
+    metrics = teacher_forced_accuracy(
+        EchoNextToken(len(tokenizer), corrupt), collator, validation, 4, majority
+    )
+    grounding = metrics["grounding"]
+    assert grounding["space"] == 1.0
+    assert grounding["exact"] == grounding["exact_given_space"] == grounding["parse_equivalent"] == 0.0
+    assert 0.5 < grounding["token"] < 1.0
+    assert all(metrics[s]["exact"] == 1.0 for s in ("raw", "motion", "skill", "latent"))
+
+
+def test_random_model_is_not_accurate(setup, base_model_dir):
+    _, collator, validation, majority = setup
+    model = CrossAgentForActions.from_pretrained(base_model_dir, trust_remote_code=True)
+    metrics = teacher_forced_accuracy(model, collator, validation, 5, majority)
+    assert metrics["all"]["exact"] == 0.0 and metrics["all"]["token"] < 0.2
+
+
+def test_equivalence_tolerates_small_mouse_and_point_errors():
+    from crossagent.training.sft_metrics import equivalent
+    from modeling_crossagent.action_spaces import GroundingAction, MotionAction, RawAction
+
+    assert equivalent(RawAction({"attack"}, dx=30), RawAction({"attack"}, dx=45))
+    assert not equivalent(RawAction({"attack"}, dx=30), RawAction({"attack"}, dx=60))
+    assert not equivalent(RawAction({"attack"}, dx=30), RawAction(dx=30))
+    assert equivalent(
+        GroundingAction("Mine", "stone", (500, 500)), GroundingAction("Mine", "stone", (530, 530))
+    )
+    assert not equivalent(
+        GroundingAction("Mine", "stone", (500, 500)), GroundingAction("Mine", "stone", (540, 540))
+    )
+    assert not equivalent(
+        GroundingAction("Mine", "dirt", (500, 500)), GroundingAction("Mine", "stone", (500, 500))
+    )
+    assert not equivalent(MotionAction(("jump",)), RawAction({"jump"}))
