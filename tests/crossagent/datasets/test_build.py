@@ -122,3 +122,11 @@ def test_task_filter():
     ]
     with pytest.raises(ValueError, match="matches no task"):
         select_build_tasks(MixedBuildConfig(tasks="mine_block:nothing"))
+
+
+def test_the_sft_loader_accepts_the_folder(built):
+    sft_data = pytest.importorskip("crossagent.training.sft_data")
+    folder, summary = built
+    train = sft_data.load_sft_split(str(folder), "mixed", "train", ACTION_SPACES)
+    assert train.num_rows == summary["rows"]["mixed"]["train"]
+    assert sft_data.load_sft_split(str(folder), "latent", "validation", ("latent",)).num_rows > 0
