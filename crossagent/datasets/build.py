@@ -114,6 +114,43 @@ def episodes_to_rows(
     return rows
 
 
+def expert_card(
+    config: MixedBuildConfig,
+    num_tasks: int,
+    played: int,
+    failed: int,
+    episode_counts: Mapping[str, int],
+    codebook: LatentCodebook,
+) -> dict:
+    """The card fields (`render_card` keywords other than shards and rows) of an expert build."""
+    return {
+        "episodes": episode_counts,
+        "tasks": num_tasks,
+        "pretty_name": "CrossAgent mixed-action dataset (MineSim expert)",
+        "description": (
+            "Decisions of CrossAgent's scripted expert in MineSim, each labelled in every action space "
+            "(raw keyboard and mouse, motion primitives, pixel-grounded object actions, language skills, "
+            "latent codes): the balanced cold-start SFT data (D_mix) of *Training One Model to Master "
+            "Cross-Level Agentic Actions via Reinforcement Learning* (arXiv 2512.09706)."
+        ),
+        "how_made": (
+            f"The scripted expert (privileged world state, `crossagent.tasks.expert`) played "
+            f"{config.episodes_per_task} episodes of each of {num_tasks} tasks (`{config.tasks}`, split "
+            f"{config.task_split or 'all'}), episode w on world seed `scene seed + w`, rendering "
+            f"{config.image_size}x{config.image_size} frames. {played} episodes were played, "
+            f"{failed} failed ({'kept' if config.keep_failed else 'dropped'}). Every decision point "
+            "gives one row per action space where it has a label, so `mixed` is balanced by construction "
+            "(motion is missing when a chunk does nothing, grounding while the target is out of view). "
+            f"The latent codebook ({codebook.num_codes} codes of {codebook.chunk_length} ticks) was fit on "
+            "the train episodes' raw ticks (every window, stride 1). Episodes are split by a hash of "
+            f"(split seed, task, world): {episode_counts['validation']} to validation."
+        ),
+        "command": command_line(config),
+        "history_rule": HISTORY_RULES[config.history_mode].format(k=config.history_length),
+        "codebook": f"{codebook.num_codes} codes of {codebook.chunk_length} raw ticks",
+    }
+
+
 def build_mixed(
     config: MixedBuildConfig,
     output_dir: str | pathlib.Path,
@@ -159,32 +196,7 @@ def build_mixed(
             "chunk_length": codebook.chunk_length,
         },
     }
-    card = {
-        "episodes": episode_counts,
-        "tasks": len(tasks),
-        "pretty_name": "CrossAgent mixed-action dataset (MineSim expert)",
-        "description": (
-            "Decisions of CrossAgent's scripted expert in MineSim, each labelled in every action space "
-            "(raw keyboard and mouse, motion primitives, pixel-grounded object actions, language skills, "
-            "latent codes): the balanced cold-start SFT data (D_mix) of *Training One Model to Master "
-            "Cross-Level Agentic Actions via Reinforcement Learning* (arXiv 2512.09706)."
-        ),
-        "how_made": (
-            f"The scripted expert (privileged world state, `crossagent.tasks.expert`) played "
-            f"{config.episodes_per_task} episodes of each of {len(tasks)} tasks (`{config.tasks}`, split "
-            f"{config.task_split or 'all'}), episode w on world seed `scene seed + w`, rendering "
-            f"{config.image_size}x{config.image_size} frames. {len(played)} episodes were played, "
-            f"{len(failed)} failed ({'kept' if config.keep_failed else 'dropped'}). Every decision point "
-            "gives one row per action space where it has a label, so `mixed` is balanced by construction "
-            "(motion is missing when a chunk does nothing, grounding while the target is out of view). "
-            f"The latent codebook ({codebook.num_codes} codes of {codebook.chunk_length} ticks) was fit on "
-            "the train episodes' raw ticks (every window, stride 1). Episodes are split by a hash of "
-            f"(split seed, task, world): {episode_counts['validation']} to validation."
-        ),
-        "command": command_line(config),
-        "history_rule": HISTORY_RULES[config.history_mode].format(k=config.history_length),
-        "codebook": f"{codebook.num_codes} codes of {codebook.chunk_length} raw ticks",
-    }
+    card = expert_card(config, len(tasks), len(played), len(failed), episode_counts, codebook)
     folder = write_folder(output_dir, rows, settings, card, config.rows_per_shard, codebook, overwrite)
     seconds = time.perf_counter() - start
     phases["write"] = seconds - sum(phases.values())
