@@ -73,7 +73,7 @@ PRESET_CONFIGS: dict[str, MixedBuildConfig] = {
     "tiny": MixedBuildConfig(episodes_per_task=6, image_size=64),
     "small": MixedBuildConfig(episodes_per_task=80, image_size=128),
 }
-"""Data of the pipeline's presets: tiny ~6k rows (minutes of CPU SFT), small ~100k rows."""
+"""Data of the pipeline's presets: tiny 7,480 rows (10 s to build), small ~100k rows."""
 
 
 def preset_config(preset: str, **overrides) -> MixedBuildConfig:
