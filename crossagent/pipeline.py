@@ -63,11 +63,21 @@ def stage_tasks(config: PipelineConfig) -> dict:
     return {"folder": str(folder), "tasks": len(tasks), "counts": category_counts(tasks)}
 
 
+def stage_mixed(config: PipelineConfig) -> dict:
+    """Build the mixed-action SFT dataset of the preset (tiny: the training split, a few episodes per task)."""
+    from crossagent.datasets.build import build_mixed
+    from crossagent.datasets.config import preset_config
+
+    data = preset_config(config.preset, split_seed=config.seed, codebook_seed=config.seed)
+    return build_mixed(data, config.output_dir / "data" / "mixed", overwrite=True)
+
+
 # The stages of the method in order. Later stages (tasks, mixed data, SFT, RL,
 # evaluation, report) append themselves here as they land.
 STAGES: list[tuple[str, Stage]] = [
     ("environment", stage_environment),
     ("tasks", stage_tasks),
+    ("mixed", stage_mixed),
 ]
 
 

@@ -1,20 +1,15 @@
 """Publish the suite as a Hub-format dataset folder: one parquet shard per split plus a README card.
 
-`datasets.load_dataset(folder)` reads it offline through the card's `configs:` block. Shard names end in
-a fingerprint of their bytes: datasets 5.2 caches a local folder under its name and the card's data-file
-list alone (not the files' content or mtime), so a rebuilt folder with unchanged names would load the
-previous build's rows from ~/.cache. The folder is written under a temporary sibling and renamed into
-place at the end, so a crash never leaves half a dataset behind.
+`datasets.load_dataset(folder)` reads it offline through the card's `configs:` block. Shards are
+fingerprinted and the folder staged (`crossagent.datasets.hub_folder`), so a rebuild never loads stale
+rows from the `datasets` cache and a crash never leaves half a dataset behind.
 """
 
 from __future__ import annotations
 
 import collections
-import hashlib
 import logging
 import pathlib
-import shutil
-import tempfile
 from collections.abc import Sequence
 
 import datasets
@@ -22,6 +17,7 @@ import jinja2
 import pyarrow.parquet as pq
 
 import crossagent
+from crossagent.datasets.hub_folder import staged_folder, write_fingerprinted_shard
 from crossagent.tasks.splits import SPLITS
 from crossagent.tasks.task import CATEGORIES, Task
 
@@ -84,36 +80,18 @@ def render_card(tasks: Sequence[Task], shards: dict[str, str]) -> str:
 def _write_shard(tasks: Sequence[Task], folder: pathlib.Path, split: str) -> str:
     """Write one split's parquet shard; returns its path relative to the dataset folder."""
     rows = [task.to_row() for task in tasks if task.split == split]
-    scratch = folder / "data" / f"{split}.parquet.tmp"
-    datasets.Dataset.from_list(rows, features=FEATURES).to_parquet(str(scratch))
-    fingerprint = hashlib.sha256(scratch.read_bytes()).hexdigest()[:16]
-    relative = f"data/{split}-00000-of-00001-{fingerprint}.parquet"
-    scratch.rename(folder / relative)
-    logger.info("wrote %d %s tasks to %s", len(rows), split, relative)
-    return relative
+    dataset = datasets.Dataset.from_list(rows, features=FEATURES)
+    return "data/" + write_fingerprinted_shard(dataset, folder / "data", f"{split}-00000-of-00001")
 
 
 def write_dataset(
     tasks: Sequence[Task], output_dir: str | pathlib.Path, overwrite: bool = False
 ) -> pathlib.Path:
     """Write `tasks` as a dataset folder at `output_dir`; returns the folder."""
-    output_dir = pathlib.Path(output_dir)
-    if output_dir.exists() and not overwrite:
-        raise FileExistsError(f"{output_dir} already exists; pass overwrite=True (--overwrite) to replace it")
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-", dir=output_dir.parent))
-    try:
-        (staging / "data").mkdir()
+    with staged_folder(output_dir, overwrite) as staging:
         shards = {split: _write_shard(tasks, staging, split) for split in SPLITS}
         (staging / "README.md").write_text(render_card(tasks, shards), encoding="utf-8")
-        staging.chmod(0o755)  # mkdtemp makes it private; the dataset is meant to be shared
-        if output_dir.exists():
-            shutil.rmtree(output_dir)
-        staging.rename(output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return output_dir
+    return pathlib.Path(output_dir)
 
 
 def shard_files(folder: str | pathlib.Path, split: str) -> list[pathlib.Path]:

@@ -30,3 +30,22 @@ def test_pipeline_records_stages_and_resumes(tmp_path):
 def test_unknown_preset_is_a_clear_error():
     with pytest.raises(ValueError, match="preset='huge'"):
         PipelineConfig(preset="huge")
+
+
+def test_mixed_stage_builds_the_presets_dataset_under_data_mixed(tmp_path, monkeypatch):
+    import dataclasses
+
+    import datasets
+
+    from crossagent.datasets import config as data_config
+    from crossagent.pipeline import STAGES, stage_mixed
+
+    assert [name for name, _ in STAGES][-2:] == ["tasks", "mixed"]
+    small = dataclasses.replace(
+        data_config.PRESET_CONFIGS["tiny"], tasks="mine_block:dirt", episodes_per_task=2, workers=1
+    )
+    monkeypatch.setitem(data_config.PRESET_CONFIGS, "tiny", small)
+    summary = stage_mixed(PipelineConfig(output_dir=tmp_path))
+    folder = tmp_path / "data" / "mixed"
+    assert summary["folder"] == str(folder) and summary["rows"]["mixed"]["total"] > 0
+    assert datasets.load_dataset(str(folder), "skill", split="train").num_rows > 0

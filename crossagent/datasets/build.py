@@ -1,0 +1,216 @@
+"""Build the mixed-action dataset (D_mix): the scripted expert over tasks and seeds, labelled in every space.
+
+Folder layout (Hub format, loaded offline with `datasets.load_dataset(folder[, config])`):
+
+    README.md                         dataset card with the `configs:` YAML, counts, command, license
+    generation.json                   every setting, package versions, episode counts
+    latent_codebook.safetensors       the latent space's k-means codebook, fit on the train episodes
+    data/<space>/<split>-*.parquet    fingerprinted shards; `mixed` lists all of them
+
+Everything is written into a staged temporary folder that replaces `output_dir` only at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pathlib
+import time
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+
+import crossagent
+from crossagent.datasets.card import HISTORY_RULES, count_rows, render_card
+from crossagent.datasets.collect import ExpertEpisode, play_all
+from crossagent.datasets.config import MixedBuildConfig, command_line
+from crossagent.datasets.hub_folder import staged_folder
+from crossagent.datasets.rows import (
+    DATA_SPLITS,
+    TRAIN,
+    assign_splits,
+    episode_rows,
+    fit_codebook,
+    label_latent,
+)
+from crossagent.datasets.schema import LabelError, check_labels
+from crossagent.datasets.validate import CODEBOOK_FILE
+from crossagent.datasets.writer import write_shards
+from crossagent.executors.latent import LatentCodebook
+from crossagent.tasks import Task, select_tasks
+from modeling_crossagent.action_spaces import ACTION_SPACES
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_FILE = "generation.json"
+VERSIONED = ("datasets", "pyarrow", "numpy", "pillow", "numba")
+
+Rows = dict[str, dict[str, list[dict]]]
+"""space -> split -> rows."""
+
+
+def select_build_tasks(config: MixedBuildConfig) -> list[Task]:
+    """The tasks matching any of the config's comma-separated patterns, in suite order."""
+    patterns = [p.strip() for p in config.tasks.split(",") if p.strip()]
+    chosen = {task.id for pattern in patterns for task in select_tasks(pattern, split=config.task_split)}
+    tasks = [task for task in select_tasks(split=config.task_split) if task.id in chosen]
+    if not tasks:
+        raise ValueError(
+            f"tasks={config.tasks!r} (split {config.task_split}) matches no task; "
+            "see `crossagent tasks list` for the ids"
+        )
+    return tasks
+
+
+def check_rows(rows: Rows, num_latent_codes: int, where: str) -> None:
+    """Fail the build on a row whose space or texts are invalid, naming the row."""
+    for space, by_split in rows.items():
+        for split, split_rows in by_split.items():
+            for row in split_rows:
+                try:
+                    check_labels(row, space, num_latent_codes)
+                except LabelError as error:
+                    raise LabelError(f"{where}: row {row['id']!r} ({space}/{split}): {error}") from None
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"crossagent": crossagent.__version__}
+    for name in VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def write_folder(
+    output_dir: str | pathlib.Path,
+    rows: Rows,
+    settings: dict,
+    card: Mapping[str, object],
+    rows_per_shard: int,
+    codebook: LatentCodebook | None = None,
+    overwrite: bool = False,
+) -> pathlib.Path:
+    """Write a complete mixed-action folder (shards, codebook, settings JSON, card) through a staged folder."""
+    with staged_folder(output_dir, overwrite) as staging:
+        shards = write_shards(staging, rows, rows_per_shard)
+        if codebook is not None:
+            codebook.save(staging / CODEBOOK_FILE)
+            (staging / CODEBOOK_FILE).chmod(0o644)  # saved through a private temporary file
+        config_counts, category_counts = count_rows(rows)
+        settings = {**settings, "rows": config_counts, "rows_per_category": category_counts, "shards": shards}
+        (staging / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
+        (staging / "README.md").write_text(render_card(shards=shards, rows=rows, **card), encoding="utf-8")
+    return pathlib.Path(output_dir)
+
+
+def episodes_to_rows(
+    episodes: Sequence[ExpertEpisode], indices: Sequence[int], splits: Sequence[str], config: MixedBuildConfig
+) -> Rows:
+    rows: Rows = {space: {split: [] for split in DATA_SPLITS} for space in ACTION_SPACES}
+    for episode, index, split in zip(episodes, indices, splits):
+        for space, space_rows in episode_rows(episode, index, config).items():
+            rows[space][split].extend(space_rows)
+    return rows
+
+
+def expert_card(
+    config: MixedBuildConfig,
+    num_tasks: int,
+    played: int,
+    failed: int,
+    episode_counts: Mapping[str, int],
+    codebook: LatentCodebook,
+) -> dict:
+    """The card fields (`render_card` keywords other than shards and rows) of an expert build."""
+    return {
+        "episodes": episode_counts,
+        "tasks": num_tasks,
+        "pretty_name": "CrossAgent mixed-action dataset (MineSim expert)",
+        "description": (
+            "Decisions of CrossAgent's scripted expert in MineSim, each labelled in every action space "
+            "(raw keyboard and mouse, motion primitives, pixel-grounded object actions, language skills, "
+            "latent codes): the balanced cold-start SFT data (D_mix) of *Training One Model to Master "
+            "Cross-Level Agentic Actions via Reinforcement Learning* (arXiv 2512.09706)."
+        ),
+        "how_made": (
+            f"The scripted expert (privileged world state, `crossagent.tasks.expert`) played "
+            f"{config.episodes_per_task} episodes of each of {num_tasks} tasks (`{config.tasks}`, split "
+            f"{config.task_split or 'all'}), episode w on world seed `scene seed + w`, rendering "
+            f"{config.image_size}x{config.image_size} frames. {played} episodes were played, "
+            f"{failed} failed ({'kept' if config.keep_failed else 'dropped'}). Every decision point "
+            "gives one row per action space where it has a label, so `mixed` is balanced by construction "
+            "(motion is missing when a chunk does nothing, grounding while the target is out of view). "
+            f"The latent codebook ({codebook.num_codes} codes of {codebook.chunk_length} ticks) was fit on "
+            "the train episodes' raw ticks (every window, stride 1). Episodes are split by a hash of "
+            f"(split seed, task, world): {episode_counts['validation']} to validation."
+        ),
+        "command": command_line(config),
+        "history_rule": HISTORY_RULES[config.history_mode].format(k=config.history_length),
+        "codebook": f"{codebook.num_codes} codes of {codebook.chunk_length} raw ticks",
+    }
+
+
+def build_mixed(
+    config: MixedBuildConfig,
+    output_dir: str | pathlib.Path,
+    overwrite: bool = False,
+    progress: bool = True,
+) -> dict:
+    """Build the dataset folder; returns a summary (rows per config, episodes, seconds, rows/s)."""
+    start = time.perf_counter()
+    tasks = select_build_tasks(config)
+    jobs = [
+        (task.id, world, config.image_size, config.png_compress_level, config.record_states)
+        for task in tasks
+        for world in range(config.episodes_per_task)
+    ]
+    played = list(play_all(jobs, config.workers, progress))
+    phases = {"play": time.perf_counter() - start}
+    failed = [f"{e.task_id}/w{e.world}" for e in played if not e.success]
+    kept = [(i, e) for i, e in enumerate(played) if e.success or config.keep_failed]
+    if not kept:
+        raise ValueError(
+            f"the expert solved none of the {len(played)} episodes; pass --keep-failed to keep them"
+        )
+    indices, episodes = [i for i, _ in kept], [e for _, e in kept]
+    splits = assign_splits(
+        [f"{e.task_id}/w{e.world}" for e in episodes], config.validation_fraction, config.split_seed
+    )
+    codebook = fit_codebook([e for e, s in zip(episodes, splits) if s == TRAIN], config)
+    phases["codebook"] = time.perf_counter() - start - sum(phases.values())
+    label_latent(episodes, codebook)
+    rows = episodes_to_rows(episodes, indices, splits, config)
+    check_rows(rows, codebook.num_codes, "build")
+    phases["rows"] = time.perf_counter() - start - sum(phases.values())
+    episode_counts = {split: splits.count(split) for split in DATA_SPLITS}
+    settings = {
+        "config": config.content_settings(),
+        "command": command_line(config),
+        "versions": package_versions(),
+        "tasks": [task.id for task in tasks],
+        "episodes": {"played": len(played), "kept": len(episodes), **episode_counts, "failed": failed},
+        "codebook": {
+            "file": CODEBOOK_FILE,
+            "num_codes": codebook.num_codes,
+            "chunk_length": codebook.chunk_length,
+        },
+    }
+    card = expert_card(config, len(tasks), len(played), len(failed), episode_counts, codebook)
+    folder = write_folder(output_dir, rows, settings, card, config.rows_per_shard, codebook, overwrite)
+    seconds = time.perf_counter() - start
+    phases["write"] = seconds - sum(phases.values())
+    counts, _ = count_rows(rows)
+    total = counts["mixed"]["total"]
+    logger.info(
+        "mixed dataset: %d rows in %.1f s (%.0f rows/s) -> %s", total, seconds, total / seconds, folder
+    )
+    return {
+        "folder": str(folder),
+        "rows": counts,
+        "episodes": settings["episodes"] | {"failed": len(failed)},
+        "codebook_codes": codebook.num_codes,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(total / seconds, 1),
+        "phase_seconds": {name: round(value, 2) for name, value in phases.items()},
+    }

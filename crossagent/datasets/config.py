@@ -1,0 +1,132 @@
+"""Settings of one build of the mixed-action dataset; stored in the folder as `generation.json`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from crossagent.executors.motion import MOTION_TICKS
+from modeling_crossagent.action_spaces import NUM_LATENT_CODES
+
+HISTORY_MODES = ("space", "raw")
+
+
+@dataclass
+class MixedBuildConfig:
+    """Everything that decides the dataset's bytes (same config -> byte-identical parquet shards)."""
+
+    tasks: str = "*"
+    """Shell pattern on task ids (`mine_block:*`, `kill_entity:cow`); several patterns joined by commas."""
+    task_split: str | None = "train"
+    """Suite split the tasks come from (`train`: the paper's 30 tasks, `test`, or None for both)."""
+    episodes_per_task: int = 8
+    """Expert episodes per task; episode w plays the task's scene on world seed `seed + w`."""
+    image_size: int = 64
+    """Side of the square frames (the model preset's image size: tiny 64, small 128)."""
+    validation_fraction: float = 0.1
+    """Share of episodes (whole episodes, never single rows) in the validation split."""
+    split_seed: int = 0
+    """Seed of the episode -> split assignment."""
+    history_length: int = 8
+    """Previous action texts kept per row (the rollout's default; >= the model's history length)."""
+    history_mode: str = "space"
+    """`space`: previous actions in the row's own space (raw rows: the previous raw ticks), what an agent
+    acting in that space sees at inference; `raw`: the previous raw ticks for every row (OpenHA's rule)."""
+    keep_failed: bool = False
+    """Also keep episodes where the expert failed the task (default: successful episodes only)."""
+    record_states: bool = False
+    """Store `MineSim.get_state()` bytes per row (about 5.5 kB each) for exact replay."""
+    num_codes: int = NUM_LATENT_CODES
+    """Latent codebook size (fewer when the data has fewer distinct chunks)."""
+    chunk_length: int = MOTION_TICKS
+    """Raw ticks per latent code."""
+    codebook_seed: int = 0
+    """Seed of the k-means++ initialisation."""
+    rows_per_shard: int = 50_000
+    """Largest number of rows in one parquet shard."""
+    png_compress_level: int = 1
+    """zlib level of the PNG frames (1: ~2.6 kB and 0.4 ms per 64x64 frame; 6: 8% smaller, 1.5x slower)."""
+    workers: int = 2
+    """Processes playing episodes (results do not depend on it)."""
+
+    def __post_init__(self) -> None:
+        if self.episodes_per_task < 1:
+            raise ValueError(f"episodes_per_task={self.episodes_per_task}: play at least 1 episode per task")
+        if not 0.0 <= self.validation_fraction < 1.0:
+            raise ValueError(f"validation_fraction={self.validation_fraction}: use a value in [0, 1)")
+        if self.history_mode not in HISTORY_MODES:
+            raise ValueError(f"history_mode={self.history_mode!r}: choose one of {', '.join(HISTORY_MODES)}")
+        if self.image_size < 16:
+            raise ValueError(f"image_size={self.image_size}: MineSim renders at least 16x16 frames")
+        if self.workers < 1 or self.rows_per_shard < 1:
+            raise ValueError("workers and rows_per_shard must be >= 1")
+
+    def content_settings(self) -> dict:
+        """The settings that decide the data (not `workers`, which only changes the speed)."""
+        settings = dataclasses.asdict(self)
+        settings.pop("workers")
+        return settings
+
+
+PRESET_CONFIGS: dict[str, MixedBuildConfig] = {
+    # image sizes = crossagent.models.presets.PRESETS[...].image_size (checked in the tests)
+    "tiny": MixedBuildConfig(episodes_per_task=6, image_size=64),
+    "small": MixedBuildConfig(episodes_per_task=80, image_size=128),
+}
+"""Data of the pipeline's presets: tiny 7,480 rows (10 s to build), small ~100k rows."""
+
+
+def preset_config(preset: str, **overrides) -> MixedBuildConfig:
+    if preset not in PRESET_CONFIGS:
+        raise ValueError(f"preset={preset!r} is unknown; choose one of {', '.join(PRESET_CONFIGS)}")
+    return dataclasses.replace(PRESET_CONFIGS[preset], **overrides)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def add_config_arguments(parser) -> None:
+    """One command-line option per `MixedBuildConfig` field (`--episodes-per-task`, `--keep-failed`)."""
+    defaults = MixedBuildConfig()
+    for spec in dataclasses.fields(MixedBuildConfig):
+        default = getattr(defaults, spec.name)
+        if isinstance(default, bool):
+            parser.add_argument(
+                _flag(spec.name), action="store_true", default=None, help=f"(default: {default})"
+            )
+        elif spec.name == "task_split":
+            parser.add_argument(
+                _flag(spec.name), default=None, help=f"train, test or all (default: {default})"
+            )
+        else:
+            parser.add_argument(
+                _flag(spec.name), type=type(default), default=None, help=f"(default: {default})"
+            )
+
+
+def config_from_args(args, base: MixedBuildConfig | None = None) -> MixedBuildConfig:
+    """The config of parsed arguments; options not given keep `base`'s values."""
+    given = {
+        spec.name: getattr(args, spec.name)
+        for spec in dataclasses.fields(MixedBuildConfig)
+        if getattr(args, spec.name, None) is not None
+    }
+    if given.get("task_split") == "all":
+        given["task_split"] = None
+    return dataclasses.replace(base or MixedBuildConfig(), **given)
+
+
+def command_line(config: MixedBuildConfig, script: str = "datasets_scripts/build_mixed.py") -> str:
+    """The build command that reproduces `config` (every data setting spelled out)."""
+    parts = ["python", script, "--output-dir", "DIR"]
+    for name, value in config.content_settings().items():
+        if isinstance(value, bool):
+            parts += [_flag(name)] if value else []
+        elif name == "task_split":
+            parts += [_flag(name), value or "all"]
+        elif name == "tasks":
+            parts += [_flag(name), f"'{value}'"]
+        else:
+            parts += [_flag(name), str(value)]
+    return " ".join(parts)

@@ -1,0 +1,132 @@
+import json
+
+import datasets
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from crossagent.datasets.build import build_mixed, select_build_tasks
+from crossagent.datasets.config import MixedBuildConfig
+from crossagent.executors.latent import LatentCodebook, tick_vector
+from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS, parse
+
+from .conftest import small_config
+
+
+def test_load_dataset_reads_mixed_and_one_space_offline(built):
+    folder, summary = built
+    mixed = datasets.load_dataset(str(folder))
+    raw = datasets.load_dataset(str(folder), "raw")
+    assert set(mixed) == set(raw) == {"train", "validation"}
+    assert mixed["train"].num_rows == summary["rows"]["mixed"]["train"] > 0
+    assert set(raw["train"]["action_space"]) == {"raw"}
+    assert all(a.startswith(SPACE_TOKENS["raw"]) for a in raw["train"]["action"])
+    # mixed is every space's rows: each decision point contributes one row per labelled space
+    assert set(mixed["train"]["action_space"]) == set(ACTION_SPACES)
+    per_space = sum(datasets.load_dataset(str(folder), s, split="train").num_rows for s in ACTION_SPACES)
+    assert per_space == mixed["train"].num_rows
+    row = raw["train"][0]
+    assert row["image"].size == (64, 64) and row["instruction"] and row["state"] is None
+    assert row["task_id"] in {"mine_block:oak_log", "kill_entity:cow", "craft_item:paper"}
+    assert row["split"] == "train"  # the task's suite split
+
+
+def test_splits_are_by_episode(built):
+    folder, _ = built
+    mixed = datasets.load_dataset(str(folder))
+    train, validation = set(mixed["train"]["episode"]), set(mixed["validation"]["episode"])
+    assert train and validation and not train & validation
+
+
+def test_every_decision_has_raw_skill_and_latent_rows_and_raw_history_is_the_previous_ticks(built):
+    folder, _ = built
+    rows = datasets.load_dataset(str(folder), split="train").remove_columns(["image"]).to_list()
+    by_point = {}
+    for row in rows:
+        by_point.setdefault((row["episode"], row["step"]), {})[row["action_space"]] = row
+    for point in by_point.values():
+        assert {"raw", "skill", "latent"} <= set(point)
+        assert len({r["raw_action"] for r in point.values()}) == 1
+        assert point["raw"]["action"] == point["raw"]["raw_action"]
+    raw = sorted((r for r in rows if r["action_space"] == "raw"), key=lambda r: (r["episode"], r["step"]))
+    first = [r for r in raw if r["step"] == 0]
+    assert all(r["history"] == [] for r in first)
+    assert any(r["history"] for r in raw)
+    assert all(isinstance(parse(text), type(parse(raw[0]["action"]))) for r in raw for text in r["history"])
+    skill = [r for r in rows if r["action_space"] == "skill" and r["step"] == 1]
+    assert skill and all(len(r["history"]) == 1 and r["history"][0].startswith("<|skill|>") for r in skill)
+
+
+def test_codebook_is_saved_loadable_and_labels_the_latent_rows(built):
+    folder, _ = built
+    book = LatentCodebook.load(folder / "latent_codebook.safetensors")
+    settings = json.loads((folder / "generation.json").read_text())
+    assert book.num_codes == settings["codebook"]["num_codes"] <= 16 and book.chunk_length == 4
+    latent = datasets.load_dataset(str(folder), "latent", split="train")
+    codes = {parse(text).index for text in latent["action"]}
+    assert codes <= set(range(book.num_codes)) and len(codes) > 1
+    # a step-0 label is the code of the episode's first chunk: re-encode it from the raw row's tick
+    raw = datasets.load_dataset(str(folder), "raw", split="train")
+    assert len(raw) == len(latent)
+    vector = tick_vector(parse(raw[0]["action"]))
+    assert vector.shape == book.centroids.shape[2:] and np.isfinite(book.centroids).all()
+
+
+def test_card_and_settings_describe_the_build(built):
+    folder, summary = built
+    card = (folder / "README.md").read_text()
+    assert card.startswith("---\n") and "license: apache-2.0" in card and "config_name: raw" in card
+    assert "default: true" in card and "python datasets_scripts/build_mixed.py" in card
+    assert f"| mixed | {summary['rows']['mixed']['train']} |" in card
+    assert "| mine_block |" in card and "| kill_entity |" in card
+    settings = json.loads((folder / "generation.json").read_text())
+    assert settings["config"]["episodes_per_task"] == 2 and "workers" not in settings["config"]
+    assert settings["episodes"]["played"] == 6
+    assert not list(folder.parent.glob(".mixed-*")), "the staging folder must be gone"
+
+
+def test_same_settings_give_byte_identical_shards_whatever_the_workers(built, tmp_path):
+    folder, _ = built
+    again = tmp_path / "again"
+    build_mixed(small_config(workers=2), again, progress=False)
+    first = sorted(p.relative_to(folder) for p in folder.rglob("*.parquet"))
+    second = sorted(p.relative_to(again) for p in again.rglob("*.parquet"))
+    assert first == second  # names carry the content fingerprint
+    for relative in first:
+        assert (folder / relative).read_bytes() == (again / relative).read_bytes()
+    assert (folder / "generation.json").read_bytes() == (again / "generation.json").read_bytes()
+    assert (folder / "README.md").read_bytes() == (again / "README.md").read_bytes()
+
+
+def test_states_for_exact_replay_and_shards_split_by_rows(tmp_path):
+    config = small_config(
+        tasks="mine_block:oak_log", episodes_per_task=1, record_states=True, rows_per_shard=2
+    )
+    build_mixed(config, tmp_path / "s", progress=False)
+    shards = sorted((tmp_path / "s" / "data" / "raw").glob("train-*.parquet"))
+    assert len(shards) >= 2 and all(pq.read_metadata(s).num_rows <= 2 for s in shards)
+    raw = datasets.load_dataset(str(tmp_path / "s"), "raw", split="train")
+    assert all(isinstance(s, bytes) and len(s) > 1000 for s in raw["state"])
+
+
+def test_existing_folder_needs_overwrite(built):
+    folder, _ = built
+    with pytest.raises(FileExistsError, match="overwrite"):
+        build_mixed(small_config(), folder, progress=False)
+
+
+def test_task_filter():
+    assert [t.id for t in select_build_tasks(MixedBuildConfig(tasks="kill_entity:co*"))] == [
+        "kill_entity:cod",
+        "kill_entity:cow",
+    ]
+    with pytest.raises(ValueError, match="matches no task"):
+        select_build_tasks(MixedBuildConfig(tasks="mine_block:nothing"))
+
+
+def test_the_sft_loader_accepts_the_folder(built):
+    sft_data = pytest.importorskip("crossagent.training.sft_data")
+    folder, summary = built
+    train = sft_data.load_sft_split(str(folder), "mixed", "train", ACTION_SPACES)
+    assert train.num_rows == summary["rows"]["mixed"]["train"]
+    assert sft_data.load_sft_split(str(folder), "latent", "validation", ("latent",)).num_rows > 0

@@ -1,0 +1,32 @@
+import dataclasses
+
+import pytest
+
+from crossagent.datasets.config import PRESET_CONFIGS, MixedBuildConfig, preset_config
+
+
+def test_presets_render_at_the_model_presets_image_size():
+    presets = pytest.importorskip(
+        "crossagent.models.presets", reason="the model presets land with the model branch"
+    )
+    for name, config in PRESET_CONFIGS.items():
+        assert config.image_size == presets.PRESETS[name].image_size
+
+
+def test_preset_overrides_and_bad_values():
+    assert preset_config("tiny", split_seed=3).split_seed == 3
+    with pytest.raises(ValueError, match="preset='huge'"):
+        preset_config("huge")
+    for field, value, message in [
+        ("episodes_per_task", 0, "at least 1"),
+        ("validation_fraction", 1.0, r"\[0, 1\)"),
+        ("image_size", 8, "16x16"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            MixedBuildConfig(**{field: value})
+
+
+def test_workers_do_not_count_as_a_data_setting():
+    config = MixedBuildConfig()
+    assert "workers" not in config.content_settings()
+    assert dataclasses.replace(config, workers=7).content_settings() == config.content_settings()
