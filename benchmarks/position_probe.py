@@ -83,6 +83,10 @@ def fwd(pv, randpre=False):
 
 
 lr = float(variant.split("lr")[1].split("_")[0]) if "lr" in variant else 3e-3
+if "freezev" in variant:
+    vt.requires_grad_(False)
+if "freezevp" in variant:
+    m.model.projector.requires_grad_(False)
 opt = torch.optim.AdamW(list(m.parameters()) + list(flat.parameters()), lr)
 t = time.time()
 for s in range(steps):
