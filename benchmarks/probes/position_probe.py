@@ -1,7 +1,7 @@
 """Where-probe of the tiny preset: can it learn the motion label (left/centre/right of the square) from
 the frame alone? Prompt = 16 image tokens + the motion token; 3-way head on the motion token's logits.
 
-    OMP_NUM_THREADS=1 python benchmarks/position_probe.py base 300   # variants: flat, pos10_proj, lr1e-3, ...
+    OMP_NUM_THREADS=1 python benchmarks/probes/position_probe.py base 300   # variants: flat, pos10_proj, lr1e-3, ...
 
 Prints train/test accuracy every 100 steps next to the majority answer (see docs/readme/sft.md).
 """

@@ -2,7 +2,7 @@
 column, `tok`) + one query token; 4-way head predicts the square's patch column. Only the decoder and
 its (tied) embeddings train.
 
-    OMP_NUM_THREADS=1 python benchmarks/position_probe_decoder.py tok   # or img
+    OMP_NUM_THREADS=1 python benchmarks/probes/position_probe_decoder.py tok   # or img
 """
 
 # ruff: noqa
