@@ -9,7 +9,7 @@ Prints train/test accuracy every 100 steps next to the majority answer (see docs
 # ruff: noqa
 import os, sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 import io, sys, time, numpy as np, torch
 from PIL import Image
 from crossagent.training.synthetic_data import _frame, TARGETS

@@ -8,7 +8,7 @@ its (tied) embeddings train.
 # ruff: noqa
 import os, sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 import io, sys, numpy as np, torch
 from PIL import Image
 from crossagent.training.synthetic_data import _frame, TARGETS
