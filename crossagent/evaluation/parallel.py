@@ -85,7 +85,9 @@ def run_parallel(
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
-    workers = min(workers, len(pending)) or 1
+    if not pending:  # a finished run being resumed: nothing to start a process for
+        return
+    workers = min(workers, len(pending))
     context = multiprocessing.get_context("spawn")  # no forked torch/OpenMP state
     work, results = context.Queue(), context.Queue()
     for item in pending:
