@@ -50,17 +50,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="torch threads (default 1: the worlds step on one core, and extra threads spin-wait "
         "when the cores are shared, which made model calls 10x slower here)",
     )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=None,
+        help="worker processes, one torch thread and --num-envs worlds each (default: one per core, at "
+        "most 2); 1 runs in this process. Results do not depend on it",
+    )  # fmt: skip
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from crossagent.evaluation.model_agent import NotAModelFolderError
-    from crossagent.evaluation.runner import EvalConfig, load_agent, run_evaluation, select_eval_tasks
+    from crossagent.evaluation.parallel import default_workers
+    from crossagent.evaluation.runner import EvalConfig, run_evaluation, select_eval_tasks
     from crossagent.tasks.suite import UnknownTaskError
 
-    if args.episodes < 1 or args.num_envs < 1 or args.max_retries < 0:
-        print("error: --episodes and --num-envs must be >= 1, --max-retries >= 0")
+    workers = default_workers() if args.workers is None else args.workers
+    if args.episodes < 1 or args.num_envs < 1 or args.max_retries < 0 or workers < 1:
+        print("error: --episodes, --num-envs and --workers must be >= 1, --max-retries >= 0")
         return 2
     import torch
 
@@ -75,14 +82,15 @@ def run(args: argparse.Namespace) -> int:
         max_retries=args.max_retries,
         frame_size=args.frame_size,
         progress=not args.no_progress,
+        workers=workers,
     )
     try:
         tasks = select_eval_tasks(config.tasks, config.split)
-        agent = load_agent(
-            args.agent, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
+        agent_kwargs = dict(
+            constrained=args.constrained, max_new_tokens=args.max_new_tokens,
             stop_invalid=not args.full_invalid_outputs,
         )  # fmt: skip
-        paths = run_evaluation(agent, config, tasks=tasks)
+        paths = run_evaluation(args.agent, config, tasks=tasks, agent_kwargs=agent_kwargs)
     except (UnknownTaskError, NotAModelFolderError, ValueError, RuntimeError) as error:
         print(f"error: {error}")
         return 2

@@ -23,6 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from crossagent.evaluation.agents import Agent, CallableAgent, RandomAgent
+from crossagent.evaluation.parallel import run_parallel
 from crossagent.evaluation.report import write_report
 from crossagent.evaluation.results import ResultsStore
 from crossagent.rollout import EpisodeSpec, RolloutConfig, RolloutHooks, run_rollout
@@ -59,6 +60,10 @@ class EvalConfig:
     """Previous action texts shown to the agent."""
     progress: bool = True
     """Show a tqdm bar with the live success rate."""
+    workers: int = 1
+    """Worker processes, each with one torch thread and `num_envs` worlds (`crossagent eval` defaults to
+    one per core, at most 2). 1 runs in this process; more need an agent a fresh process can load (a
+    model folder, `expert` or `random`) and no `env_factory`/`hooks`. Results do not depend on it."""
 
 
 def select_eval_tasks(filters: Sequence[str] = (), split: str | None = None) -> list[Task]:
@@ -113,14 +118,22 @@ def run_evaluation(
     tasks: Sequence[Task] | None = None,
     env_factory: Callable[[], Any] | None = None,
     hooks: RolloutHooks | None = None,
+    agent_kwargs: dict[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Run (or resume) an evaluation and write its report; returns the report's file paths.
 
     `tasks` overrides `config.tasks`/`config.split`; `env_factory` replaces the MineSim env (e.g. a
-    wrapper); `hooks` are passed to the rollout.
+    wrapper); `hooks` are passed to the rollout; `agent_kwargs` go to `ModelAgent.from_folder` when
+    `agent` is a model folder (here and in every worker).
     """
     config = config or EvalConfig()
-    agent = load_agent(agent)
+    agent_kwargs = dict(agent_kwargs or {})
+    agent_spec = agent
+    if config.workers < 1:
+        raise ValueError(f"workers must be >= 1, got {config.workers}")
+    if config.workers > 1:
+        _check_parallel(agent_spec, env_factory, hooks)
+    agent = load_agent(agent, **agent_kwargs)  # here too: its name and frame size, and bad specs fail early
     tasks = list(tasks) if tasks is not None else select_eval_tasks(config.tasks, config.split)
     output_dir = Path(config.output_dir)
     results_path = Path(config.results_path) if config.results_path else output_dir / RESULTS_FILE
@@ -143,9 +156,18 @@ def run_evaluation(
         total = len(done) + len(pending)
         with tqdm(total=total, initial=len(done), desc=f"eval {agent.name}", unit="ep",
                   disable=not config.progress) as bar:  # fmt: skip
-            for outcome in run_rollout(agent, pending, rollout_config, env_factory, hooks=hooks):
-                store.append(outcome.to_result())
-                successes, finished = successes + outcome.success, finished + 1
+            if config.workers > 1:
+                del agent  # each worker loads its own
+                keys = [(spec.task.id, spec.episode) for spec in pending]
+                finished_results = run_parallel(
+                    agent_spec, agent_kwargs, keys, rollout_config, config.workers
+                )
+            else:
+                outcomes = run_rollout(agent, pending, rollout_config, env_factory, hooks=hooks)
+                finished_results = (outcome.to_result() for outcome in outcomes)
+            for result in finished_results:
+                store.append(result)
+                successes, finished = successes + result.success, finished + 1
                 bar.update(1)
                 bar.set_postfix(asr=f"{successes / finished:.3f}")
         results = store.results()
@@ -153,4 +175,17 @@ def run_evaluation(
         store.close()
     elapsed = time.perf_counter() - start
     logger.info("%d episodes (%d this run) in %.1f s", len(results), len(pending), elapsed)
-    return write_report(output_dir, results, agent.name, eval_s=elapsed, categories=CATEGORIES)
+    return write_report(output_dir, results, store.agent_name, eval_s=elapsed, categories=CATEGORIES)
+
+
+def _check_parallel(agent: Any, env_factory: Any, hooks: Any) -> None:
+    """Workers are fresh processes: they can load an agent by name or folder, not receive live objects."""
+    if not isinstance(agent, (str, os.PathLike)):
+        raise ValueError(
+            f"workers > 1 needs an agent a worker process can load (a model folder, 'expert' or 'random'), "
+            f"got {type(agent).__name__}; pass its folder or use workers=1"
+        )
+    if env_factory is not None or hooks is not None:
+        raise ValueError(
+            "workers > 1 runs the rollout in worker processes: env_factory and hooks need workers=1"
+        )
