@@ -3,7 +3,7 @@ the frame alone? Prompt = 16 image tokens + the motion token; 3-way head on the 
 
     OMP_NUM_THREADS=1 python benchmarks/probes/position_probe.py base 300   # variants: flat, pos10_proj, lr1e-3, ...
 
-Prints train/test accuracy every 100 steps next to the majority answer (see docs/readme/sft.md).
+Prints train/test accuracy every 100 steps next to the majority answer (see the README, section "Cold-start SFT").
 """
 
 # ruff: noqa

@@ -61,7 +61,7 @@ PRESETS: dict[str, Preset] = {
         ),
     ),
 }
-"""Measured sizes are in docs/readme/model.md (benchmarks/act_speed.py prints them)."""
+"""Measured sizes are in the README, section "The model" (benchmarks/act_speed.py prints them)."""
 
 
 def build_config(preset: Preset, tokenizer: PreTrainedTokenizerFast) -> CrossAgentConfig:
