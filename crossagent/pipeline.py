@@ -54,12 +54,12 @@ def stage_environment(config: PipelineConfig) -> dict:
 
 
 def stage_tasks(config: PipelineConfig) -> dict:
-    """Publish the task suite as a Hub-format dataset folder (datasets/tasks)."""
+    """Publish the task suite as a Hub-format dataset folder (data/tasks, beside data/mixed)."""
     from crossagent.tasks import load_suite
     from crossagent.tasks.dataset import category_counts, write_dataset
 
     tasks = load_suite()
-    folder = write_dataset(tasks, config.output_dir / "datasets" / "tasks", overwrite=True)
+    folder = write_dataset(tasks, config.output_dir / "data" / "tasks", overwrite=True)
     return {"folder": str(folder), "tasks": len(tasks), "counts": category_counts(tasks)}
 
 

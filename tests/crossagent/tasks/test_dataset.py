@@ -69,4 +69,4 @@ def test_pipeline_stage_writes_the_dataset(tmp_path):
 
     summary = stage_tasks(PipelineConfig(output_dir=tmp_path))
     assert summary["tasks"] == len(load_suite())
-    assert (tmp_path / "datasets" / "tasks" / "README.md").is_file()
+    assert (tmp_path / "data" / "tasks" / "README.md").is_file()
