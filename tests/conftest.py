@@ -1,6 +1,10 @@
 """Test-wide settings: nothing may reach the network, and tests stay on one thread."""
 
+import importlib.util
 import os
+import pathlib
+
+import pytest
 
 # Set before any test imports transformers/datasets/huggingface_hub, which read these at import.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -8,3 +12,19 @@ os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("WANDB_DISABLED", "true")
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """Import a thin entry-point script (trainers/*.py, datasets_scripts/*.py) by its path from the repo root."""
+
+    def load(relative_path: str):
+        path = REPO_ROOT / relative_path
+        spec = importlib.util.spec_from_file_location(path.stem + "_script", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -1,9 +1,7 @@
 """datasets_scripts/build_mixed.py: options reach the config, the recorded command rebuilds it, errors exit 2."""
 
 import dataclasses
-import importlib.util
 import json
-import pathlib
 import shlex
 
 import pytest
@@ -11,15 +9,10 @@ from PIL import Image
 
 from crossagent.datasets.config import MixedBuildConfig, command_line, config_from_args
 
-SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "datasets_scripts" / "build_mixed.py"
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("build_mixed_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("datasets_scripts/build_mixed.py")
 
 
 def test_the_recorded_command_parses_back_to_the_same_config(script):

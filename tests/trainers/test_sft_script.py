@@ -1,19 +1,12 @@
 """trainers/sft.py: flags reach the config; bad input is a one-line error and exit status 2."""
 
-import importlib.util
-import pathlib
 
 import pytest
 
-SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "trainers" / "sft.py"
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("sft_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("trainers/sft.py")
 
 
 def test_flags_map_to_config_fields(script):
