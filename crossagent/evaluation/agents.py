@@ -9,12 +9,12 @@ protocol in their own modules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from modeling_crossagent.action_spaces import SPACE_TOKENS
+from modeling_crossagent.action_spaces import CLICK_TO_BUTTON, KEY_TO_BUTTON, RawAction, format_action
 
 
 @runtime_checkable
@@ -34,24 +34,10 @@ class Agent(Protocol):
         ...
 
 
-RAW_KEYS: tuple[str, ...] = (
-    "w", "s", "a", "d", "space", "left.shift", "left.control", "e", "q", "escape",
-    *(str(slot) for slot in range(1, 10)),
-)  # fmt: skip
-"""Key names of the raw action text, in the order they are written in `press(...)`."""
-CLICKS: tuple[str, ...] = ("left", "right")
+RAW_KEYS: tuple[str, ...] = tuple(KEY_TO_BUTTON)
+"""Key names of the raw action text, in the order the grammar writes them in `press(...)`."""
+CLICKS: tuple[str, ...] = tuple(CLICK_TO_BUTTON)
 _UINT64 = (1 << 64) - 1  # seeds may be negative; the generator takes non-negative entropy
-
-
-def format_raw_action(dx: int, dy: int, keys: Sequence[str], clicks: Sequence[str]) -> str:
-    """`<|raw|>move(dx,dy) and press(k1,k2) and click(left)`; empty parts left out, nothing -> `no_op`."""
-    parts = []
-    if dx or dy:
-        parts.append(f"move({dx},{dy})")
-    if keys:
-        parts.append(f"press({','.join(keys)})")
-    parts.extend(f"click({button})" for button in clicks)
-    return SPACE_TOKENS["raw"] + (" and ".join(parts) if parts else "no_op")
 
 
 class RandomAgent:
@@ -84,7 +70,8 @@ class RandomAgent:
         pressed = rng.random(len(RAW_KEYS) + len(CLICKS)) < 0.5
         keys = [key for key, down in zip(RAW_KEYS, pressed) if down]
         clicks = [button for button, down in zip(CLICKS, pressed[len(RAW_KEYS) :]) if down]
-        return format_raw_action(dx, dy, keys, clicks)
+        buttons = {KEY_TO_BUTTON[key] for key in keys} | {CLICK_TO_BUTTON[button] for button in clicks}
+        return format_action(RawAction(frozenset(buttons), dx, dy))
 
     def act(self, observations: list[dict], tasks: list[Any], histories: list[list[str]]) -> list[str]:
         actions = []

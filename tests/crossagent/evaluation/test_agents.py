@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from crossagent.evaluation.agents import RAW_KEYS, Agent, CallableAgent, RandomAgent, format_raw_action
+from crossagent.evaluation.agents import RAW_KEYS, Agent, CallableAgent, RandomAgent
+from modeling_crossagent.action_spaces import RawAction, format_action
 
 # The raw action grammar of DESIGN.md: <|raw|> then `no_op`, or parts joined by " and ":
 # move(dx,dy) with integers, press(k1,k2,...) with known key names, click(left|right).
@@ -13,14 +14,16 @@ PART = rf"(move\(-?\d+,-?\d+\)|press\(({KEY})(,({KEY}))*\)|click\((left|right)\)
 RAW_ACTION = re.compile(rf"<\|raw\|>(no_op|{PART}( and {PART})*)")
 
 
-def test_format_raw_action():
+def test_raw_action_texts_the_random_agent_writes():
+    """The agent formats through the action grammar; these are the texts it produces."""
     assert (
-        format_raw_action(12, -3, ["w", "space"], ["left"])
+        format_action(RawAction(frozenset({"forward", "jump", "attack"}), 12, -3))
         == "<|raw|>move(12,-3) and press(w,space) and click(left)"
     )
-    assert format_raw_action(0, 0, [], []) == "<|raw|>no_op"
+    assert format_action(RawAction()) == "<|raw|>no_op"
     assert (
-        format_raw_action(0, 5, [], ["left", "right"]) == "<|raw|>move(0,5) and click(left) and click(right)"
+        format_action(RawAction(frozenset({"attack", "use"}), 0, 5))
+        == "<|raw|>move(0,5) and click(left) and click(right)"
     )
 
 
