@@ -33,6 +33,13 @@ class CostLedger:
         row["tokens"] += cost.tokens
         row["ticks"] += cost.ticks
 
+    def add_ticks(self, space: str, ticks: int = 1) -> None:
+        """Book ticks to the call already added for `space` (a rollout learns them one at a time)."""
+        self._totals[space]["ticks"] += ticks
+
+    def calls(self, space: str) -> int:
+        return self._totals[space]["calls"] if space in self._totals else 0
+
     @property
     def tokens(self) -> int:
         return sum(row["tokens"] for row in self._totals.values())

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from crossagent.executors.cost import INVALID
+from crossagent.executors.cost import INVALID, ActionCost
 from crossagent.executors.dispatch import ExecutorSet, minesim_executors
 from crossagent.rollout.records import DecisionRecord, EpisodeOutcome, EpisodeSpec, RolloutHooks
 from crossagent.rollout.tokens import token_counts
@@ -70,6 +70,8 @@ class _World:
         self.observation: dict | None = None
         self.history: list[str] = []
         self.executor = None
+        self.space: str | None = None
+        """The action space of the running executor (INVALID for the no-op of an invalid output)."""
 
     def start(self, spec: EpisodeSpec, outcome: EpisodeOutcome) -> None:
         """Reset the env to the episode's task and seed (may raise: an env crash)."""
@@ -206,14 +208,9 @@ class _Loop:
         ):
             started = world.executors.begin(text, world.observation)
             outcome = world.outcome
-            outcome.generated_tokens += count
-            if started.space == INVALID:
-                outcome.invalid_actions += 1
-                world.history.append(NO_OP_TEXT)
-            else:
-                outcome.calls_per_space[started.space] = outcome.calls_per_space.get(started.space, 0) + 1
-                world.history.append(text)
-            world.executor = started.executor
+            outcome.cost.add(ActionCost(started.space, count, 0))
+            world.history.append(NO_OP_TEXT if started.space == INVALID else text)
+            world.executor, world.space = started.executor, started.space
             if self.hooks.on_decision is not None:
                 record = DecisionRecord(world.slot, world.spec, outcome.steps, observation, history, text,
                                         started.space, started.error, count, dict(extra), world.env)  # fmt: skip
@@ -240,6 +237,7 @@ class _Loop:
                     continue
                 outcome = world.outcome
                 outcome.steps += 1
+                outcome.cost.add_ticks(world.space)
                 events = info.get("events", ())
                 if on_tick is not None:
                     on_tick(world.slot, action, events)

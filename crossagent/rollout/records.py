@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crossagent.evaluation.records import EpisodeResult
+from crossagent.executors.cost import CostLedger
 from crossagent.tasks.seeding import task_seed
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
@@ -70,14 +71,25 @@ class EpisodeOutcome:
     success: bool = False
     steps: int = 0
     """Ticks played (up to and including the success tick, or the budget)."""
-    generated_tokens: int = 0
-    calls_per_space: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTION_SPACES, 0))
-    """Valid agent calls per action space (invalid ones are in `invalid_actions`)."""
-    invalid_actions: int = 0
+    cost: CostLedger = field(default_factory=CostLedger)
+    """Calls, generated tokens and executed ticks per action space (INVALID for invalid outputs)."""
     retries: int = 0
     """Times the episode was restarted after an environment crash."""
     error: str | None = None
     """The last environment error when the episode had to be retried (or gave up)."""
+
+    @property
+    def generated_tokens(self) -> int:
+        return self.cost.tokens
+
+    @property
+    def calls_per_space(self) -> dict[str, int]:
+        """Valid agent calls per action space (invalid ones are in `invalid_actions`)."""
+        return {space: self.cost.calls(space) for space in ACTION_SPACES}
+
+    @property
+    def invalid_actions(self) -> int:
+        return self.cost.invalid
 
     def to_result(self) -> EpisodeResult:
         task = self.spec.task

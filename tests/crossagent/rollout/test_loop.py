@@ -77,6 +77,8 @@ def test_one_agent_call_per_round_for_every_world_and_accounting():
             "not an action"
         )
         assert outcome.generated_tokens == expected
+        ledger = outcome.cost.to_dict()  # ticks are booked to the space whose executor ran them
+        assert ledger["motion"]["ticks"] == 4 * motion and ledger["invalid"]["ticks"] == invalid
     assert len(calls) == outcomes[0].calls_per_space["motion"] + outcomes[0].invalid_actions
 
 
