@@ -72,12 +72,18 @@ def stage_mixed(config: PipelineConfig) -> dict:
     return build_mixed(data, config.output_dir / "data" / "mixed", overwrite=True)
 
 
-# The stages of the method in order. Later stages (tasks, mixed data, SFT, RL,
-# evaluation, report) append themselves here as they land.
+def _model_stages() -> list[tuple[str, Stage]]:
+    from crossagent.pipeline_stages import stage_eval, stage_report, stage_sft
+
+    return [("sft", stage_sft), ("eval", stage_eval), ("report", stage_report)]
+
+
+# The stages of the method in order; the RL stages go between `sft` and `eval` as they land.
 STAGES: list[tuple[str, Stage]] = [
     ("environment", stage_environment),
     ("tasks", stage_tasks),
     ("mixed", stage_mixed),
+    *_model_stages(),
 ]
 
 

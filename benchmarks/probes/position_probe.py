@@ -52,6 +52,7 @@ if "dinit" in variant:
         if isinstance(mod, torch.nn.Linear):
             torch.nn.init.normal_(mod.weight, std=sd)
 flat = torch.nn.Linear(16 * 192, 3)
+summary = torch.nn.Linear(16 * 192, 192)  # `summary` variant: one extra token from all 16 tokens
 emb = m.model.language_model.embed_tokens
 prefix_len = int(variant.split("pre")[1].split("_")[0]) if "pre" in variant else 0
 cls_ids = torch.tensor([10, 11, 12])
@@ -73,11 +74,14 @@ def fwd(pv, randpre=False):
         f = emb(torch.tensor(500)).expand(f.shape).clone()
         f[torch.arange(f.shape[0]), slot] = emb(torch.tensor(600))
     B = f.shape[0]
+    if "summary" in variant:
+        f = torch.cat([f, summary(f.flatten(1)).unsqueeze(1)], 1)
     parts = [f]
     if prefix_len:
         ids = torch.randint(100, 3000, (B, int(torch.randint(1, prefix_len + 1, (1,)))))
         parts.append(emb(ids))
-    parts.append(emb(qid).expand(B, 1, -1))
+    if "summarylast" not in variant:  # `summarylast`: read the answer at the summary token itself
+        parts.append(emb(qid).expand(B, 1, -1))
     h = m.model.language_model(inputs_embeds=torch.cat(parts, 1)).last_hidden_state[:, -1]
     return m.lm_head(h)[:, cls_ids]
 
@@ -87,7 +91,12 @@ if "freezev" in variant:
     vt.requires_grad_(False)
 if "freezevp" in variant:
     m.model.projector.requires_grad_(False)
-opt = torch.optim.AdamW(list(m.parameters()) + list(flat.parameters()), lr)
+# `vlrX`: the vision tower and projector train at X times the learning rate of the rest.
+vision_mult = float(variant.split("vlr")[1].split("_")[0]) if "vlr" in variant else 1.0
+vision_params = list(vt.parameters()) + list(m.model.projector.parameters())
+vision_ids = {id(q) for q in vision_params}
+rest = [q for q in m.parameters() if id(q) not in vision_ids] + list(flat.parameters()) + list(summary.parameters())
+opt = torch.optim.AdamW([{"params": rest}, {"params": vision_params, "lr": lr * vision_mult}], lr)
 t = time.time()
 for s in range(steps):
     i = torch.randint(0, 960, (16,))

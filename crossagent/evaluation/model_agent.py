@@ -76,10 +76,10 @@ class ModelAgent:
         self.max_new_tokens = max_new_tokens
         self.do_sample = do_sample
         self.stop_invalid = stop_invalid
-        """Greedy decoding ends an output as soon as it cannot start an action (see `InvalidStart`)."""
+        """Greedy decoding ends an output as soon as it leaves the action grammar (see `GrammarStop`)."""
         self.last_token_counts: list[int] | None = None
         self._decoder = PrefixCachedDecoder(model, processor.tokenizer, model.config.image_token_id)
-        self._invalid_start = InvalidStart(processor.tokenizer)
+        self._grammar_stop = GrammarStop(processor.action_logits_processor(spaces))
         size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
         self.frame_size: int | None = int(size) if size else None
         """The model's input frame side: the runner renders worlds at this size by default."""
@@ -120,7 +120,7 @@ class ModelAgent:
         else:  # greedy: the shared system prefix is computed once, not once per world
             rows = self._decoder.generate(
                 inputs["input_ids"], inputs["attention_mask"], inputs["pixel_values"], self.max_new_tokens,
-                constraints, self._invalid_start if self.stop_invalid else None,
+                constraints, self._grammar_stop if self.stop_invalid else None,
             )  # fmt: skip
             self.last_token_counts = [len(row) for row in rows]
             generated = torch.full((len(rows), max(map(len, rows))), processor.tokenizer.pad_token_id)
@@ -129,29 +129,34 @@ class ModelAgent:
         return processor.decode_actions(generated)
 
 
-class InvalidStart:
-    """True once generated tokens can no longer start an action, whatever follows.
+class GrammarStop:
+    """True once generated tokens can no longer be completed to an action of the allowed spaces.
 
-    The parser needs the text (chat tokens dropped, leading whitespace skipped) to begin with a
-    space token or an OpenHA prefix (`Action:`, ...); a text that already differs from all of them
-    is invalid for good, so generating the rest (up to max_new_tokens of garbage from an untrained
-    model) changes nothing but the cost. Rows with an incomplete UTF-8 character are left running.
+    Runs the tokens through the constrained decoder's action automaton (the canonical grammar every
+    CrossAgent model is trained on): a row that left it will not parse as a trained action, so
+    generating the rest (up to max_new_tokens of babble from an untrained model, which may well start
+    with a valid space token) changes nothing but the cost. Rows that end with EOS are left alone.
+    The cut is at the canonical grammar, slightly stricter than the parser, which also reads OpenHA's
+    looser forms; `ModelAgent(stop_invalid=False)` (`crossagent eval --full-invalid-outputs`) turns it off.
     """
 
-    def __init__(self, tokenizer: Any) -> None:
-        from modeling_crossagent.action_parsing import PLAIN_PREFIXES
-        from modeling_crossagent.action_spaces import SPACE_TOKENS
-        from modeling_crossagent.processing_crossagent import CHAT_TOKENS
-
-        self.tokenizer = tokenizer
-        self.chat_ids = {tokenizer.convert_tokens_to_ids(t) for t in CHAT_TOKENS}
-        self.starts = (*SPACE_TOKENS.values(), *PLAIN_PREFIXES)
+    def __init__(self, logits_processor: Any) -> None:
+        self.automaton = logits_processor.automaton
+        self.texts = logits_processor.texts
+        self.eos_ids = set(logits_processor.eos_ids)
 
     def __call__(self, tokens: list[int]) -> bool:
-        text = self.tokenizer.decode([t for t in tokens if t not in self.chat_ids]).lstrip()
-        if not text or "\ufffd" in text:
-            return False
-        return not any(start.startswith(text) or text.startswith(start) for start in self.starts)
+        state = self.automaton.start
+        for token in tokens:
+            if token in self.eos_ids:
+                return False
+            text = self.texts[token] if token < len(self.texts) else None
+            if text is None:
+                return True
+            state = self.automaton.run(text, state)
+            if state == self.automaton.DEAD:
+                return True
+        return False
 
 
 def _generated_lengths(generated: torch.Tensor, tokenizer: Any) -> list[int]:

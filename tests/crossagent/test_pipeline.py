@@ -40,7 +40,8 @@ def test_mixed_stage_builds_the_presets_dataset_under_data_mixed(tmp_path, monke
     from crossagent.datasets import config as data_config
     from crossagent.pipeline import STAGES, stage_mixed
 
-    assert [name for name, _ in STAGES][-2:] == ["tasks", "mixed"]
+    names = [name for name, _ in STAGES]
+    assert names == ["environment", "tasks", "mixed", "sft", "eval", "report"]
     small = dataclasses.replace(
         data_config.PRESET_CONFIGS["tiny"], tasks="mine_block:dirt", episodes_per_task=2, workers=1
     )

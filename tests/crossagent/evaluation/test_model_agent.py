@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from crossagent.evaluation.model_agent import InvalidStart, ModelAgent
+from crossagent.evaluation.model_agent import GrammarStop, ModelAgent
 from crossagent.models.presets import build_model
 from crossagent.tasks import get_task
 from modeling_crossagent.action_spaces import ActionParseError, parse
@@ -65,15 +65,19 @@ def test_outputs_that_cannot_start_an_action_stop_early(tiny):
     assert sum(early.last_token_counts) < sum(full.last_token_counts)  # the untrained model writes garbage
 
 
-def test_invalid_start_is_exact(tiny):
+def test_grammar_stop_cuts_exactly_where_no_action_can_follow(tiny):
     _, processor = tiny
     tokenizer = processor.tokenizer
-    dead = InvalidStart(tokenizer)
+    dead = GrammarStop(processor.action_logits_processor())
     encode = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
-    for alive in ["<|skill|>", "  <|raw|>move(1,2)", "Act", "Action: move", "<|end|>", " "]:
-        assert not dead(encode(alive)), alive
-    for gone in ["312", "mine oak_log", "<|object_ref_start|>", "Actx"]:
-        assert dead(encode(gone)), gone
+    alive = ["<|skill|>", "<|raw|>move(1,2)", "<|raw|>move(1,2) and click(left)<|end|>", "<|motion|>move"]
+    for text in [*alive, "<|end|>", ""]:
+        assert not dead(encode(text)), text
+    gone = ["312", "mine oak_log", "<|object_ref_start|>", "<|raw|>move(1,2)x", "<|skill|><|raw|>"]
+    for text in gone:
+        assert dead(encode(text)), text
+    only_skill = GrammarStop(processor.action_logits_processor(["skill"]))
+    assert only_skill(encode("<|raw|>")) and not only_skill(encode("<|skill|>"))
 
 
 def parse_or_none(text):

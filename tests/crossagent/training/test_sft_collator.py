@@ -45,7 +45,7 @@ def test_prompt_is_the_inference_prompt(processor, rows):
         assert torch.equal(batch["input_ids"][index, :prompt_length], act["input_ids"][0])
         assert torch.equal(batch["pixel_values"][index], act["pixel_values"][0])
     text = collator.prompts(rows[:1])[0]
-    assert "<|grounding|> grounding:" in text and "<|raw|> raw:" not in text
+    assert "Act in one of:<|grounding|><|end|>" in text and "<|raw|>" not in text  # only its own space
 
 
 def test_frame_array_rejects_float_pixels():

@@ -1,0 +1,78 @@
+"""The main job's model stages end to end on a small plan: a real mixed dataset from the expert, two real
+SFT runs (in spawned processes), real evaluations, the report; then a resumed run that redoes nothing."""
+
+import dataclasses
+import json
+
+import pytest
+
+from crossagent import pipeline_stages
+from crossagent.pipeline import PipelineConfig, run_pipeline, stage_mixed
+
+SMALL_PLAN = pipeline_stages.JobPlan(
+    sft_models={"crossagent": "mixed", "raw": "raw"},
+    sft_overrides=dict(max_steps=2, per_device_batch_size=2, save_steps=1, max_eval_rows=8),
+    sft_parallel=2,
+    eval_baselines=("expert",),
+    eval_tasks=("mine_block:dirt", "craft_item:crafting_table"),
+    eval_episodes_per_task=1,
+    eval_num_envs=2,
+    eval_workers=1,
+    eval_max_new_tokens=6,  # two optimizer steps teach no action: keep their babble short
+)
+
+
+@pytest.fixture
+def small_job(tmp_path, monkeypatch):
+    from crossagent.datasets import config as data_config
+
+    small = dataclasses.replace(
+        data_config.PRESET_CONFIGS["tiny"], tasks="mine_block:dirt", episodes_per_task=3, workers=1
+    )
+    monkeypatch.setitem(data_config.PRESET_CONFIGS, "tiny", small)
+    monkeypatch.setitem(pipeline_stages.JOB_PLANS, "tiny", SMALL_PLAN)
+    return PipelineConfig(output_dir=tmp_path)
+
+
+def test_sft_eval_report_stages_write_models_results_and_report(small_job):
+    stages = [
+        ("mixed", stage_mixed),
+        ("sft", pipeline_stages.stage_sft),
+        ("eval", pipeline_stages.stage_eval),
+        ("report", pipeline_stages.stage_report),
+    ]
+    state = run_pipeline(small_job, stages)
+    out = small_job.output_dir
+    sft = state["stages"]["sft"]["summary"]
+    assert set(sft) == {"crossagent", "raw"}
+    assert all(run["global_step"] == 2 for run in sft.values())
+    assert set(sft["crossagent"]["validation"]) >= {"raw", "skill", "all"}
+    for name in ("crossagent", "raw"):
+        assert (out / "models" / name / "model.safetensors").exists()
+    evaluation = state["stages"]["eval"]["summary"]
+    assert set(evaluation) == {"crossagent", "raw", "expert"}
+    assert all(run["episodes"] == 2 for run in evaluation.values())
+    assert evaluation["expert"]["asr"] == 1.0  # the scripted expert solves both tasks
+    report = (out / "report.md").read_text()
+    for agent in ("crossagent", "raw", "expert"):
+        assert f"| {agent} |" in report
+    assert "| crossagent | skill |" in report and "| sft |" in report
+    assert (out / "report" / "asr.png").stat().st_size > 0
+
+    # Killed after the evaluations: the rerun writes the report again and trains/evaluates nothing.
+    state["stages"].pop("report")
+    (out / "pipeline.json").write_text(json.dumps(state, default=str))
+    mtime = (out / "models" / "raw" / "model.safetensors").stat().st_mtime
+    again = run_pipeline(small_job, stages)
+    assert again["stages"]["report"]["done"]
+    assert (out / "models" / "raw" / "model.safetensors").stat().st_mtime == mtime
+
+
+def test_sft_stage_resumes_a_model_and_keeps_a_finished_one(small_job):
+    stage_mixed(small_job)
+    first = pipeline_stages.stage_sft(small_job)
+    run_file = small_job.output_dir / "models" / "raw" / "sft_run.json"
+    run_file.unlink()  # as if killed after its last checkpoint, before the end
+    again = pipeline_stages.stage_sft(small_job)
+    assert again["crossagent"] == first["crossagent"]  # finished: read back, not retrained
+    assert again["raw"]["global_step"] == 2 and run_file.exists()
