@@ -28,6 +28,7 @@ from crossagent.datasets.rows import (
     DATA_SPLITS,
     TRAIN,
     assign_splits,
+    dense_raw_rows,
     episode_rows,
     fit_codebook,
     label_latent,
@@ -90,17 +91,21 @@ def write_folder(
     rows_per_shard: int,
     codebook: LatentCodebook | None = None,
     overwrite: bool = False,
+    dense: Rows | None = None,
 ) -> pathlib.Path:
-    """Write a complete mixed-action folder (shards, codebook, settings JSON, card) through a staged folder."""
+    """Write a complete mixed-action folder (shards, codebook, settings JSON, card) through a staged folder;
+    `dense[space][split]`: a space config's own rows, not in `mixed` (see `write_shards`)."""
     with staged_folder(output_dir, overwrite) as staging:
-        shards = write_shards(staging, rows, rows_per_shard)
+        shards = write_shards(staging, rows, rows_per_shard, dense)
         if codebook is not None:
             codebook.save(staging / CODEBOOK_FILE)
             (staging / CODEBOOK_FILE).chmod(0o644)  # saved through a private temporary file
-        config_counts, category_counts = count_rows(rows)
+        config_counts, category_counts = count_rows(rows, dense)
         settings = {**settings, "rows": config_counts, "rows_per_category": category_counts, "shards": shards}
         (staging / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
-        (staging / "README.md").write_text(render_card(shards=shards, rows=rows, **card), encoding="utf-8")
+        (staging / "README.md").write_text(
+            render_card(shards=shards, rows=rows, dense=dense, **card), encoding="utf-8"
+        )
     return pathlib.Path(output_dir)
 
 
@@ -112,6 +117,16 @@ def episodes_to_rows(
         for space, space_rows in episode_rows(episode, index, config).items():
             rows[space][split].extend(space_rows)
     return rows
+
+
+def episodes_to_dense_raw(
+    episodes: Sequence[ExpertEpisode], indices: Sequence[int], splits: Sequence[str], config: MixedBuildConfig
+) -> Rows:
+    """The dense `raw` config's rows (one per raw tick), split like the episodes."""
+    rows: dict[str, list[dict]] = {split: [] for split in DATA_SPLITS}
+    for episode, index, split in zip(episodes, indices, splits):
+        rows[split].extend(dense_raw_rows(episode, index, config))
+    return {"raw": rows}
 
 
 def expert_card(
@@ -141,7 +156,13 @@ def expert_card(
             f"{failed} failed ({'kept' if config.keep_failed else 'dropped'}). Every decision point "
             "gives one row per action space where it has a label, so `mixed` is balanced by construction "
             "(motion is missing when a chunk does nothing, grounding while the target is out of view). "
-            f"The latent codebook ({codebook.num_codes} codes of {codebook.chunk_length} ticks) was fit on "
+            + (
+                "The `raw` config has one row per raw tick (the frame before it, rendered by the same "
+                "episode), as a raw agent acting every tick sees them. "
+                if config.dense_raw
+                else ""
+            )
+            + f"The latent codebook ({codebook.num_codes} codes of {codebook.chunk_length} ticks) was fit on "
             "the train episodes' raw ticks (every window, stride 1). Episodes are split by a hash of "
             f"(split seed, task, world): {episode_counts['validation']} to validation."
         ),
@@ -161,7 +182,7 @@ def build_mixed(
     start = time.perf_counter()
     tasks = select_build_tasks(config)
     jobs = [
-        (task.id, world, config.image_size, config.png_compress_level, config.record_states)
+        (task.id, world, config.image_size, config.png_compress_level, config.record_states, config.dense_raw)
         for task in tasks
         for world in range(config.episodes_per_task)
     ]
@@ -182,6 +203,8 @@ def build_mixed(
     label_latent(episodes, codebook)
     rows = episodes_to_rows(episodes, indices, splits, config)
     check_rows(rows, codebook.num_codes, "build")
+    dense = episodes_to_dense_raw(episodes, indices, splits, config) if config.dense_raw else None
+    check_rows(dense or {}, codebook.num_codes, "build (dense raw)")
     phases["rows"] = time.perf_counter() - start - sum(phases.values())
     episode_counts = {split: splits.count(split) for split in DATA_SPLITS}
     settings = {
@@ -197,11 +220,11 @@ def build_mixed(
         },
     }
     card = expert_card(config, len(tasks), len(played), len(failed), episode_counts, codebook)
-    folder = write_folder(output_dir, rows, settings, card, config.rows_per_shard, codebook, overwrite)
+    folder = write_folder(output_dir, rows, settings, card, config.rows_per_shard, codebook, overwrite, dense)
     seconds = time.perf_counter() - start
     phases["write"] = seconds - sum(phases.values())
-    counts, _ = count_rows(rows)
-    total = counts["mixed"]["total"]
+    counts, _ = count_rows(rows, dense)
+    total = counts["mixed"]["total"] + (counts["raw"]["total"] if dense else 0)
     logger.info(
         "mixed dataset: %d rows in %.1f s (%.0f rows/s) -> %s", total, seconds, total / seconds, folder
     )

@@ -37,8 +37,12 @@ def size_category(rows: int) -> str:
     return "1M<n<10M"
 
 
-def count_rows(rows: Mapping[str, Mapping[str, Sequence[dict]]]) -> tuple[dict, dict]:
-    """(rows per config and split, rows per category and space) of `rows[space][split]`."""
+def count_rows(
+    rows: Mapping[str, Mapping[str, Sequence[dict]]],
+    dense: Mapping[str, Mapping[str, Sequence[dict]]] | None = None,
+) -> tuple[dict, dict]:
+    """(rows per config and split, rows per category and space) of `rows[space][split]`, the `mixed` rows;
+    a space in `dense` (its config's own rows, see `write_shards`) counts those for its config."""
     configs: dict[str, dict[str, int]] = {"mixed": collections.Counter()}
     categories: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for space, by_split in rows.items():
@@ -47,6 +51,8 @@ def count_rows(rows: Mapping[str, Mapping[str, Sequence[dict]]]) -> tuple[dict, 
             configs["mixed"][split] += len(split_rows)
             for row in split_rows:
                 categories[row["category"]][space] += 1
+    for space, by_split in (dense or {}).items():
+        configs[space] = {split: len(r) for split, r in by_split.items()}
     for row in configs.values():
         row["total"] = sum(v for k, v in row.items() if k != "total")
     category_counts = {
@@ -68,6 +74,7 @@ def render_card(
     command: str,
     history_rule: str,
     codebook: str,
+    dense: Mapping[str, Mapping[str, Sequence[dict]]] | None = None,
 ) -> str:
     template = CARDS_DIR / CARD_TEMPLATE
     if not template.is_file():
@@ -77,7 +84,7 @@ def render_card(
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    config_counts, category_counts = count_rows(rows)
+    config_counts, category_counts = count_rows(rows, dense)
     return env.get_template(CARD_TEMPLATE).render(
         shards=shards,
         config_counts=config_counts,
@@ -91,6 +98,7 @@ def render_card(
         command=command,
         history_rule=history_rule,
         codebook=codebook,
+        dense_spaces=sorted(dense or {}),
         size_category=size_category(config_counts["mixed"]["total"]),
         license_text=LICENSE_TEXT,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import logging
 import multiprocessing
 import os
@@ -39,6 +40,9 @@ class ExpertEpisode:
     """PNG of the frame at each decision point."""
     states: list[bytes | None]
     """`MineSim.get_state()` at each decision point, or None when not recorded."""
+    tick_frames: list[bytes]
+    """PNG of the frame just before each raw tick (empty when not recorded); a decision's first tick has
+    the same bytes as its decision frame."""
 
 
 def encode_png(frame, compress_level: int) -> bytes:
@@ -46,6 +50,9 @@ def encode_png(frame, compress_level: int) -> bytes:
     Image.fromarray(frame).save(buffer, format="PNG", compress_level=compress_level)
     return buffer.getvalue()
 
+
+Job = tuple[str, int, int, int, bool, bool]
+"""`(task_id, world, image_size, png_level, record_states, record_tick_frames)`."""
 
 _SIM = None  # one MineSim per worker process
 
@@ -59,23 +66,41 @@ def _sim(image_size: int):
     return _SIM
 
 
-def play(job: tuple[str, int, int, int, bool]) -> ExpertEpisode:
-    """Play one (task_id, world) job: `(task_id, world, image_size, png_level, record_states)`."""
+def play(job: Job) -> ExpertEpisode:
+    """Play one (task_id, world) job."""
     from crossagent.tasks import get_task
     from crossagent.tasks.expert import run_expert
 
-    task_id, world, image_size, png_level, record_states = job
+    task_id, world, image_size, png_level, record_states, record_tick_frames = job
     task = in_other_world(get_task(task_id), world)
-    episode = run_expert(task, _sim(image_size), record_frames=True, record_states=record_states)
+    episode = run_expert(
+        task,
+        _sim(image_size),
+        record_frames=True,
+        record_states=record_states,
+        record_tick_frames=record_tick_frames,
+    )
+    frames = [encode_png(frame, png_level) for frame in episode.frames]
+    # A decision's first tick shows the decision frame: reuse its PNG rather than encode it twice.
+    first_ticks = dict(zip(decision_starts(episode.decisions), frames))
     return ExpertEpisode(
         task_id=task_id,
         world=world,
         success=episode.success,
         decisions=episode.decisions,
         raw_ticks=episode.raw_ticks,
-        frames=[encode_png(frame, png_level) for frame in episode.frames],
+        frames=frames,
         states=list(episode.states) if record_states else [None] * len(episode.decisions),
+        tick_frames=[
+            first_ticks[i] if i in first_ticks else encode_png(frame, png_level)
+            for i, frame in enumerate(episode.tick_frames)
+        ],
     )
+
+
+def decision_starts(decisions: Sequence[Decision]) -> list[int]:
+    """Index in the episode's raw ticks of each decision's first tick."""
+    return list(itertools.accumulate((d.ticks for d in decisions), initial=0))[:-1]
 
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
@@ -96,9 +121,7 @@ def single_threaded_children() -> Iterator[None]:
                 os.environ[name] = value
 
 
-def play_all(
-    jobs: Sequence[tuple[str, int, int, int, bool]], workers: int, progress: bool = True
-) -> Iterator[ExpertEpisode]:
+def play_all(jobs: Sequence[Job], workers: int, progress: bool = True) -> Iterator[ExpertEpisode]:
     """Episodes of `jobs`, in job order, played by `workers` processes (1: in this process)."""
     bar = tqdm(total=len(jobs), desc="expert episodes", unit="episode", disable=not progress)
     try:

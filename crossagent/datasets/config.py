@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ class MixedBuildConfig:
     history_mode: str = "space"
     """`space`: previous actions in the row's own space (raw rows: the previous raw ticks), what an agent
     acting in that space sees at inference; `raw`: the previous raw ticks for every row (OpenHA's rule)."""
+    dense_raw: bool = True
+    """The `raw` config holds one row per raw tick (the frame just before the tick, that tick's action, the
+    previous ticks as history): a raw agent acts every tick, so it must see mid-decision states too. False:
+    one raw row per decision point, the `mixed` config's raw rows. `mixed` is the same either way."""
     keep_failed: bool = False
     """Also keep episodes where the expert failed the task (default: successful episodes only)."""
     record_states: bool = False
@@ -92,9 +97,9 @@ def add_config_arguments(parser) -> None:
     for spec in dataclasses.fields(MixedBuildConfig):
         default = getattr(defaults, spec.name)
         if isinstance(default, bool):
-            parser.add_argument(
-                _flag(spec.name), action="store_true", default=None, help=f"(default: {default})"
-            )
+            # --dense-raw / --no-dense-raw: a flag that is on by default must be switchable off
+            action = argparse.BooleanOptionalAction if default else "store_true"
+            parser.add_argument(_flag(spec.name), action=action, default=None, help=f"(default: {default})")
         elif spec.name == "task_split":
             parser.add_argument(
                 _flag(spec.name), default=None, help=f"train, test or all (default: {default})"
@@ -120,9 +125,13 @@ def config_from_args(args, base: MixedBuildConfig | None = None) -> MixedBuildCo
 def command_line(config: MixedBuildConfig, script: str = "datasets_scripts/build_mixed.py") -> str:
     """The build command that reproduces `config` (every data setting spelled out)."""
     parts = ["python", script, "--output-dir", "DIR"]
+    defaults = MixedBuildConfig()
     for name, value in config.content_settings().items():
         if isinstance(value, bool):
-            parts += [_flag(name)] if value else []
+            if value:
+                parts += [_flag(name)]
+            elif getattr(defaults, name):
+                parts += ["--no-" + _flag(name)[2:]]
         elif name == "task_split":
             parts += [_flag(name), value or "all"]
         elif name == "tasks":

@@ -2,7 +2,8 @@
 
 `mixed` is balanced by construction: every decision point contributes one row in every space where it
 has a label (raw, skill and latent always; motion unless the chunk does nothing; grounding unless the
-target is out of view or the expert backs off). The per-space configs hold the same rows.
+target is out of view or the expert backs off). The per-space configs hold the same rows, except the dense
+`raw` config (`dense_raw`): one row per raw tick, since a raw agent acts every tick.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from crossagent.datasets.collect import ExpertEpisode
+from crossagent.datasets.collect import ExpertEpisode, decision_starts
 from crossagent.datasets.config import MixedBuildConfig
 from crossagent.executors.latent import LatentCodebook, episode_chunks
 from crossagent.tasks import get_task
@@ -66,10 +67,49 @@ def label_latent(episodes: Sequence[ExpertEpisode], codebook: LatentCodebook) ->
         assign_latent(episode.decisions, episode.raw_ticks, codebook)
 
 
-def episode_rows(episode: ExpertEpisode, index: int, config: MixedBuildConfig) -> dict[str, list[dict]]:
-    """Rows of one episode per action space, in step order (latent labels must be assigned)."""
+def _instruction(episode: ExpertEpisode):
     task = get_task(episode.task_id)
-    instruction = task.instructions[episode.world % len(task.instructions)]
+    return task, task.instructions[episode.world % len(task.instructions)]
+
+
+def dense_raw_rows(episode: ExpertEpisode, index: int, config: MixedBuildConfig) -> list[dict]:
+    """One raw row per raw tick of the episode, in tick order: the frame just before the tick, the tick,
+    the previous ticks as history. `step` is the tick index; a decision's first tick carries its state.
+
+    A decision's first-tick row has the image, action and history of that decision's raw row."""
+    if len(episode.tick_frames) != len(episode.raw_ticks):
+        raise ValueError(
+            f"{episode.task_id}/w{episode.world}: {len(episode.tick_frames)} tick frames for "
+            f"{len(episode.raw_ticks)} raw ticks; play the episode with record_tick_frames=True"
+        )
+    task, instruction = _instruction(episode)
+    raw_texts = [format_action(tick) for tick in episode.raw_ticks]
+    states = dict(zip(decision_starts(episode.decisions), episode.states))
+    k = config.history_length
+    return [
+        {
+            "id": f"{episode.task_id}/w{episode.world}/t{tick}/raw",
+            "task_id": episode.task_id,
+            "category": task.category,
+            "split": task.split,
+            "instruction": instruction,
+            "image": {"bytes": image, "path": None},
+            "history": raw_texts[max(0, tick - k) : tick] if k else [],
+            "action_space": "raw",
+            "action": text,
+            "raw_action": text,
+            "episode": index,
+            "step": tick,
+            "state": states.get(tick),
+        }
+        for tick, (text, image) in enumerate(zip(raw_texts, episode.tick_frames))
+    ]
+
+
+def episode_rows(episode: ExpertEpisode, index: int, config: MixedBuildConfig) -> dict[str, list[dict]]:
+    """Rows of one episode per action space, one per decision point, in step order (latent labels must be
+    assigned): the `mixed` config's rows."""
+    task, instruction = _instruction(episode)
     raw_texts = [format_action(tick) for tick in episode.raw_ticks]
     k = config.history_length
     rows: dict[str, list[dict]] = {space: [] for space in ACTION_SPACES}

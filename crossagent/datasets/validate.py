@@ -18,7 +18,7 @@ import yaml
 
 from crossagent.datasets.hub_folder import fingerprint, fingerprint_of_name
 from crossagent.datasets.schema import COLUMNS, CONFIGS, TEXT_COLUMNS, LabelError, check_labels
-from modeling_crossagent.action_spaces import NUM_LATENT_CODES
+from modeling_crossagent.action_spaces import ACTION_SPACES, NUM_LATENT_CODES
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,15 @@ def check_shard(path: pathlib.Path, folder: pathlib.Path, config: str, num_codes
     return table.num_rows
 
 
+def rows_config(relative: str, config: str) -> str:
+    """The config a shard's rows are checked against: its own space for a `mixed` shard under data/<space>/
+    (with a dense `raw` config, mixed's raw shards are listed by no space config)."""
+    parts = pathlib.PurePosixPath(relative).parts
+    if config == "mixed" and len(parts) == 3 and parts[0] == "data" and parts[1] in ACTION_SPACES:
+        return parts[1]
+    return config
+
+
 def validate_dataset(folder: str | pathlib.Path, configs: Sequence[str] | None = None) -> dict:
     """Check the shards of `configs` (default: all); returns rows per config and split."""
     folder = pathlib.Path(folder)
@@ -117,7 +126,7 @@ def validate_dataset(folder: str | pathlib.Path, configs: Sequence[str] | None =
             for relative in paths:
                 path = folder / relative
                 if path not in checked:
-                    checked[path] = check_shard(path, folder, config, num_codes)
+                    checked[path] = check_shard(path, folder, rows_config(relative, config), num_codes)
                 total += checked[path]
             counts[config][split] = total
     logger.info("%s: %d shards valid", folder, len(checked))

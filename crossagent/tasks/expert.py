@@ -61,6 +61,9 @@ class Episode:
     raw_ticks: list[RawAction] = field(default_factory=list)
     frames: list[np.ndarray] = field(default_factory=list)
     """Frame at each decision point (when recorded)."""
+    tick_frames: list[np.ndarray] = field(default_factory=list)
+    """Frame just before each raw tick (when recorded): what an agent acting every tick sees. A decision's
+    first tick reuses the decision frame, so both lists hold the same frame there."""
     states: list[bytes] = field(default_factory=list)
     """`MineSim.get_state()` at each decision point (when recorded), for exact replay."""
 
@@ -144,14 +147,21 @@ def succeeded(sim, task: Task) -> bool:
     return sim.stats.get(task.success.kind, task.success.name) > 0
 
 
-def run_expert(task: Task, sim, record_frames: bool = False, record_states: bool = False) -> Episode:
+def run_expert(
+    task: Task,
+    sim,
+    record_frames: bool = False,
+    record_states: bool = False,
+    record_tick_frames: bool = False,
+) -> Episode:
     """Play one expert episode of `task` in `sim` (reset to the task's scene) and record it."""
     sim.reset(task.scene)
     expert = ScriptedExpert(task)
     episode = Episode(task.id, False, 0)
     while sim.tick < task.max_ticks and not episode.success:
+        frame = sim.render().copy() if record_frames or record_tick_frames else None
         if record_frames:
-            episode.frames.append(sim.render().copy())
+            episode.frames.append(frame)
         if record_states:
             episode.states.append(sim.get_state())
         in_gui = sim.gui is not None
@@ -161,6 +171,8 @@ def run_expert(task: Task, sim, record_frames: bool = False, record_states: bool
             tick = source()
             if tick is None:
                 break
+            if record_tick_frames:
+                episode.tick_frames.append(sim.render().copy() if chunk else frame)
             sim.step(tick)
             chunk.append(tick)
             if succeeded(sim, task):
@@ -168,6 +180,8 @@ def run_expert(task: Task, sim, record_frames: bool = False, record_states: bool
                 break
         if not chunk:  # an executor that ends at once still costs a tick (never stall time)
             tick = no_op_env()
+            if record_tick_frames:
+                episode.tick_frames.append(frame)
             sim.step(tick)
             chunk.append(tick)
             episode.success = succeeded(sim, task)

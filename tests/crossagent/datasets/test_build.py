@@ -21,10 +21,12 @@ def test_load_dataset_reads_mixed_and_one_space_offline(built):
     assert mixed["train"].num_rows == summary["rows"]["mixed"]["train"] > 0
     assert set(raw["train"]["action_space"]) == {"raw"}
     assert all(a.startswith(SPACE_TOKENS["raw"]) for a in raw["train"]["action"])
-    # mixed is every space's rows: each decision point contributes one row per labelled space
+    # mixed is every space's rows: each decision point contributes one row per labelled space (the space
+    # configs hold the same rows, except the dense raw config: one row per raw tick, see test_dense_raw.py)
     assert set(mixed["train"]["action_space"]) == set(ACTION_SPACES)
-    per_space = sum(datasets.load_dataset(str(folder), s, split="train").num_rows for s in ACTION_SPACES)
-    assert per_space == mixed["train"].num_rows
+    spaces = [s for s in ACTION_SPACES if s != "raw"]
+    per_space = sum(datasets.load_dataset(str(folder), s, split="train").num_rows for s in spaces)
+    assert per_space + mixed["train"]["action_space"].count("raw") == mixed["train"].num_rows
     row = raw["train"][0]
     assert row["image"].size == (64, 64) and row["instruction"] and row["state"] is None
     assert row["task_id"] in {"mine_block:oak_log", "kill_entity:cow", "craft_item:paper"}
@@ -66,7 +68,9 @@ def test_codebook_is_saved_loadable_and_labels_the_latent_rows(built):
     codes = {parse(text).index for text in latent["action"]}
     assert codes <= set(range(book.num_codes)) and len(codes) > 1
     # a step-0 label is the code of the episode's first chunk: re-encode it from the raw row's tick
-    raw = datasets.load_dataset(str(folder), "raw", split="train")
+    raw = datasets.load_dataset(str(folder), "mixed", split="train").filter(
+        lambda r: r["action_space"] == "raw"
+    )
     assert len(raw) == len(latent)
     vector = tick_vector(parse(raw[0]["action"]))
     assert vector.shape == book.centroids.shape[2:] and np.isfinite(book.centroids).all()
@@ -105,8 +109,12 @@ def test_states_for_exact_replay_and_shards_split_by_rows(tmp_path):
     build_mixed(config, tmp_path / "s", progress=False)
     shards = sorted((tmp_path / "s" / "data" / "raw").glob("train-*.parquet"))
     assert len(shards) >= 2 and all(pq.read_metadata(s).num_rows <= 2 for s in shards)
+    skill = datasets.load_dataset(str(tmp_path / "s"), "skill", split="train")
+    assert all(isinstance(s, bytes) and len(s) > 1000 for s in skill["state"])
+    # the dense raw config carries each decision's state on the decision's first tick
     raw = datasets.load_dataset(str(tmp_path / "s"), "raw", split="train")
-    assert all(isinstance(s, bytes) and len(s) > 1000 for s in raw["state"])
+    assert len(raw) > len(skill)
+    assert [s for s in raw["state"] if s is not None] == skill["state"]
 
 
 def test_existing_folder_needs_overwrite(built):

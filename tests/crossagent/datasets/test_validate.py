@@ -37,7 +37,7 @@ def test_a_good_folder_validates_and_loads(built):
 
 
 def test_truncated_shard_names_the_file(copy):
-    shard = _shard(copy)
+    shard = _shard(copy, "raw-dense")  # the dense raw config's own shards
     shard.write_bytes(shard.read_bytes()[: shard.stat().st_size // 2])
     with pytest.raises(DatasetError, match=rf"{shard.name}: corrupt or truncated parquet shard"):
         load_mixed(copy, "raw")
@@ -48,6 +48,14 @@ def test_unknown_action_space_names_file_and_row(copy):
     _rewrite(shard, "action_space", 3, "telepathy")
     with pytest.raises(DatasetError, match=rf"{shard.name} row 3 .*action_space 'telepathy' is unknown"):
         validate_dataset(copy)
+
+
+def test_a_mixed_shard_is_checked_against_the_space_of_its_folder(copy):
+    # with the dense raw config, data/raw/ is listed by `mixed` only: its rows must still all be raw
+    shard = _shard(copy, "raw")
+    _rewrite(shard, "action_space", 2, "skill")
+    with pytest.raises(DatasetError, match=rf"{shard.name} row 2 .*action_space 'skill' in config 'raw'"):
+        validate_dataset(copy, ["mixed"])
 
 
 def test_unparseable_action_names_file_and_row(copy):

@@ -1,5 +1,6 @@
 """The scripted expert solves tasks in MineSim through the executors and labels every decision."""
 
+import numpy as np
 import pytest
 
 from crossagent.sim.sim import MineSim
@@ -46,6 +47,20 @@ def test_expert_records_frames_and_states_for_replay(sim):
     assert episode.frames[0].shape == (64, 64, 3)
     sim.set_state(episode.states[-1])
     assert sim.tick == episode.decisions[-1].tick
+
+
+def test_tick_frames_show_each_tick_and_leave_the_episode_unchanged(sim):
+    task = get_task("kill_entity:cow")
+    plain = run_expert(task, sim, record_frames=True)
+    dense = run_expert(task, sim, record_frames=True, record_tick_frames=True)
+    assert dense.raw_ticks == plain.raw_ticks and plain.tick_frames == []
+    assert len(dense.tick_frames) == len(dense.raw_ticks) > len(dense.decisions)
+    assert all(np.array_equal(a, b) for a, b in zip(plain.frames, dense.frames, strict=True))
+    start = 0
+    for decision, frame in zip(dense.decisions, dense.frames):
+        assert np.array_equal(dense.tick_frames[start], frame)  # a decision's first tick shows its frame
+        start += decision.ticks
+    assert not all(np.array_equal(f, dense.tick_frames[0]) for f in dense.tick_frames)
 
 
 def test_expert_smelts(sim):
