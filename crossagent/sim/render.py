@@ -14,6 +14,7 @@ import math
 import numpy as np
 from numba import njit
 
+from crossagent.sim.borrowed import borrowed
 from crossagent.sim.lookup import KIND_OPAQUE
 from crossagent.sim.raycast import FAST_MATH, SOLID_CODE, cast, slab_hit
 
@@ -135,6 +136,9 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
     are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
     face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
     """
+    # Views without reference counting: the per-pixel helpers below are inlined (see borrowed.py).
+    flat, basis, hit_t, hit_cell = borrowed(flat), borrowed(basis), borrowed(hit_t), borrowed(hit_cell)
+    hit_face, hit_water, hit_dir = borrowed(hit_face), borrowed(hit_water), borrowed(hit_dir)
     ox, oy, oz = eye[0], eye[1], eye[2]
     pixel_angle = 2.0 * half / height
     top = 4 if interpolate else 1
@@ -222,7 +226,10 @@ def render_world(
     the per-pixel hit buffers (see `scratch_buffers`), reused between frames.
     """
     sx, sy, sz = cells.shape
-    flat = cells.reshape(-1)
+    # Views without reference counting: `_shade` and `cast` are inlined per pixel (see borrowed.py).
+    flat, blocks, rgb_lut = borrowed(cells.reshape(-1)), borrowed(blocks), borrowed(rgb_lut)
+    sky_top, sky_horizon, water_rgb = borrowed(sky_top), borrowed(sky_horizon), borrowed(water_rgb)
+    target, basis = borrowed(target), borrowed(basis)
     height, width = out.shape[0], out.shape[1]
     half = math.tan(math.radians(fov_deg) * 0.5)
     aspect = width / height
