@@ -16,7 +16,7 @@ from numba import njit
 
 from crossagent.sim.borrowed import borrowed
 from crossagent.sim.lookup import KIND_OPAQUE
-from crossagent.sim.raycast import FAST_MATH, SOLID_CODE, cast, slab_hit
+from crossagent.sim.raycast import FAST_MATH, SOLID_CODE, cast, cast_from, cone_clear, slab_hit
 
 FACE_SHADE_X, FACE_SHADE_Z, FACE_SHADE_TOP, FACE_SHADE_BOTTOM = 0.6, 0.8, 1.0, 0.5
 """Minecraft's directional face shading."""
@@ -96,6 +96,9 @@ def _pixel_ray(i, j, width, height, half, aspect, basis):
     return dx * inv, dy * inv, dz * inv
 
 
+SKY_TILE = 2
+"""Half-width (pixels) of the square around each coarse-grid pixel that one cone test can prove sky."""
+
 MAX_GAP = 0.45
 """Interpolation between rays is allowed only where they are less than this far apart (blocks): the
 narrowest thing in the world (a plant, 0.5 wide) cannot stand between them unseen."""
@@ -127,29 +130,60 @@ def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs
 
 @njit(cache=True, fastmath=FAST_MATH)
 def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
-           hit_face, hit_water, hit_dir, interpolate):  # fmt: skip
-    """Fill the per-pixel hit buffers.
+           hit_face, hit_water, hit_dir, done, interpolate):  # fmt: skip
+    """Fill the per-pixel hit buffers (done marks the pixels already filled).
 
     With interpolate, rays are cast every 4th pixel; then, level by level (gap 4, then 2 pixels), a
     pixel midway between cast neighbours (left/right, up/down or the four diagonals) that all hit the
     same face of the same opaque block takes that face's plane intersection, if the neighbouring rays
     are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
     face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
+    Before its ray is cast, each pixel of the coarse grid tests the cone of rays of the pixels within
+    SKY_TILE of it (`cone_clear`); where they all meet only air they are all sky, exactly.
     """
     # Views without reference counting: the per-pixel helpers below are inlined (see borrowed.py).
     flat, basis, hit_t, hit_cell = borrowed(flat), borrowed(basis), borrowed(hit_t), borrowed(hit_cell)
-    hit_face, hit_water, hit_dir = borrowed(hit_face), borrowed(hit_water), borrowed(hit_dir)
+    hit_face, hit_water, hit_dir, done = (
+        borrowed(hit_face),
+        borrowed(hit_water),
+        borrowed(hit_dir),
+        borrowed(done),
+    )
     ox, oy, oz = eye[0], eye[1], eye[2]
     pixel_angle = 2.0 * half / height
     top = 4 if interpolate else 1
-    for j in range(height):
-        for i in range(width):
-            if i % top == 0 and j % top == 0:
-                dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
-                hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
-                t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
-                hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
-                hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+    done[:, :] = False
+    for j in range(0, height, top):
+        for i in range(0, width, top):
+            dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+            t_start = 0.0
+            if interpolate:
+                # All rays of the pixels within SKY_TILE of this one meet only air: they are sky.
+                spread = 0.0
+                for c in range(4):
+                    ci = min(max(i + (SKY_TILE if c & 1 else -SKY_TILE), 0), width - 1)
+                    cj = min(max(j + (SKY_TILE if c & 2 else -SKY_TILE), 0), height - 1)
+                    ex, ey, ez = _pixel_ray(ci, cj, width, height, half, aspect, basis)
+                    spread = max(spread, math.sqrt((ex - dx) ** 2 + (ey - dy) ** 2 + (ez - dz) ** 2))
+                clear, t_start = cone_clear(
+                    flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, view_dist
+                )
+                if clear:
+                    for jj in range(max(j - SKY_TILE, 0), min(j + SKY_TILE + 1, height)):
+                        for ii in range(max(i - SKY_TILE, 0), min(i + SKY_TILE + 1, width)):
+                            ex, ey, ez = _pixel_ray(ii, jj, width, height, half, aspect, basis)
+                            hit_dir[jj, ii, 0], hit_dir[jj, ii, 1], hit_dir[jj, ii, 2] = ex, ey, ez
+                            hit_t[jj, ii], hit_face[jj, ii], hit_water[jj, ii] = math.inf, -1, math.inf
+                            hit_cell[jj, ii, 0], hit_cell[jj, ii, 1], hit_cell[jj, ii, 2] = -1, -1, -1
+                            done[jj, ii] = True
+                    continue
+            hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
+            t, x, y, z, face, t_water = cast_from(
+                flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, view_dist
+            )
+            hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
+            hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+            done[j, i] = True
     step = top
     while step > 1:
         h = step // 2
@@ -158,6 +192,8 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
             pi, pj = parity & 1, parity >> 1
             for j in range(pj * h, height, step):
                 for i in range(pi * h, width, step):
+                    if done[j, i]:
+                        continue
                     dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
                     hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
                     same, cx, cy, cz, cf = _same_hit(
@@ -202,13 +238,14 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
 
 def scratch_buffers(width: int, height: int) -> tuple:
     """Per-pixel hit buffers of `render_world` (allocated once per renderer: fresh megabyte-sized
-    arrays every frame cost page faults): distance, cell, face, water entry, ray direction."""
+    arrays every frame cost page faults): distance, cell, face, water entry, ray direction, filled."""
     return (
         np.empty((height, width)),
         np.empty((height, width, 3), np.int16),
         np.empty((height, width), np.int8),
         np.empty((height, width)),
         np.empty((height, width, 3)),
+        np.empty((height, width), np.bool_),
     )
 
 
@@ -249,9 +286,9 @@ def render_world(
                         depth[jj, ii] = t
                         out[jj, ii, 0], out[jj, ii, 1], out[jj, ii, 2] = r, g, b
         return
-    hit_t, hit_cell, hit_face, hit_water, hit_dir = scratch
+    hit_t, hit_cell, hit_face, hit_water, hit_dir, done = scratch
     _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
-           hit_face, hit_water, hit_dir, interpolate)  # fmt: skip
+           hit_face, hit_water, hit_dir, done, interpolate)  # fmt: skip
     for j in range(height):
         for i in range(width):
             dx, dy, dz = hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2]
