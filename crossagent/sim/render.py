@@ -130,7 +130,7 @@ def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs
 
 @njit(cache=True, fastmath=FAST_MATH)
 def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
-           hit_face, hit_water, hit_dir, done, interpolate):  # fmt: skip
+           hit_face, hit_water, hit_dir, done, tile_start, interpolate):  # fmt: skip
     """Fill the per-pixel hit buffers (done marks the pixels already filled).
 
     With interpolate, rays are cast every 4th pixel; then, level by level (gap 4, then 2 pixels), a
@@ -139,7 +139,8 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
     are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
     face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
     Before its ray is cast, each pixel of the coarse grid tests the cone of rays of the pixels within
-    SKY_TILE of it (`cone_clear`); where they all meet only air they are all sky, exactly.
+    SKY_TILE of it (`cone_clear`); where they all meet only air they are all sky, exactly; elsewhere
+    the rays of those pixels start their walk where the cone test stopped (`cast_from`).
     """
     # Views without reference counting: the per-pixel helpers below are inlined (see borrowed.py).
     flat, basis, hit_t, hit_cell = borrowed(flat), borrowed(basis), borrowed(hit_t), borrowed(hit_cell)
@@ -149,6 +150,7 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
         borrowed(hit_dir),
         borrowed(done),
     )
+    tile_start = borrowed(tile_start)
     ox, oy, oz = eye[0], eye[1], eye[2]
     pixel_angle = 2.0 * half / height
     top = 4 if interpolate else 1
@@ -168,6 +170,7 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
                 clear, t_start = cone_clear(
                     flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, view_dist
                 )
+                tile_start[j // top, i // top] = t_start
                 if clear:
                     for jj in range(max(j - SKY_TILE, 0), min(j + SKY_TILE + 1, height)):
                         for ii in range(max(i - SKY_TILE, 0), min(i + SKY_TILE + 1, width)):
@@ -228,8 +231,11 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
                             hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, cf, math.inf
                             hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = cx, cy, cz
                             continue
-                    t, x, y, z, face, t_water = cast(
-                        flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist
+                    # The tile's cone test showed every ray of it in air up to tile_start.
+                    ti, tj = (i + SKY_TILE) // top, (j + SKY_TILE) // top
+                    t_start = tile_start[tj, ti] if ti * top < width and tj * top < height else 0.0
+                    t, x, y, z, face, t_water = cast_from(
+                        flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, view_dist
                     )
                     hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
                     hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
@@ -238,7 +244,8 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
 
 def scratch_buffers(width: int, height: int) -> tuple:
     """Per-pixel hit buffers of `render_world` (allocated once per renderer: fresh megabyte-sized
-    arrays every frame cost page faults): distance, cell, face, water entry, ray direction, filled."""
+    arrays every frame cost page faults): distance, cell, face, water entry, ray direction, filled,
+    and per coarse-grid tile the distance up to which all its rays meet only air."""
     return (
         np.empty((height, width)),
         np.empty((height, width, 3), np.int16),
@@ -246,6 +253,7 @@ def scratch_buffers(width: int, height: int) -> tuple:
         np.empty((height, width)),
         np.empty((height, width, 3)),
         np.empty((height, width), np.bool_),
+        np.empty((height // 4 + 1, width // 4 + 1)),
     )
 
 
@@ -286,9 +294,9 @@ def render_world(
                         depth[jj, ii] = t
                         out[jj, ii, 0], out[jj, ii, 1], out[jj, ii, 2] = r, g, b
         return
-    hit_t, hit_cell, hit_face, hit_water, hit_dir, done = scratch
+    hit_t, hit_cell, hit_face, hit_water, hit_dir, done, tile_start = scratch
     _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
-           hit_face, hit_water, hit_dir, done, interpolate)  # fmt: skip
+           hit_face, hit_water, hit_dir, done, tile_start, interpolate)  # fmt: skip
     for j in range(height):
         for i in range(width):
             dx, dy, dz = hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2]
