@@ -324,6 +324,52 @@ def render_world(
     )
 
 
+NEAR = 0.05
+"""Boxes are clipped to the part at least this far in front of the camera before projecting."""
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _box_rect(eye, basis, half, aspect, width, height, x0, y0, z0, x1, y1, z1):
+    """Pixel rectangle (i0, i1, j0, j1) holding every pixel whose ray can hit the box (empty when
+    i0 > i1): the projection of the box clipped to the half-space NEAR in front of the camera.
+
+    Exact unless the eye is within `reach` of the box: a point in view at depth z is at most
+    z * sqrt(1 + half^2 (1 + aspect^2)) from the eye, so farther box points nearer than NEAR are out
+    of view. Within reach the whole frame is tested.
+    """
+    ox, oy, oz = eye[0], eye[1], eye[2]
+    reach = 1.01 * NEAR * math.sqrt(1.0 + half * half * (1.0 + aspect * aspect))
+    gx, gy, gz = max(x0 - ox, 0.0, ox - x1), max(y0 - oy, 0.0, oy - y1), max(z0 - oz, 0.0, oz - z1)
+    if gx * gx + gy * gy + gz * gz <= reach * reach:
+        return 0, width - 1, 0, height - 1
+    zs, xs, ys = np.empty(8), np.empty(8), np.empty(8)
+    for c in range(8):
+        px = (x1 if c & 1 else x0) - ox
+        py = (y1 if c & 2 else y0) - oy
+        pz = (z1 if c & 4 else z0) - oz
+        zs[c] = px * basis[0, 0] + py * basis[0, 1] + pz * basis[0, 2]
+        xs[c] = px * basis[1, 0] + py * basis[1, 1] + pz * basis[1, 2]
+        ys[c] = px * basis[2, 0] + py * basis[2, 1] + pz * basis[2, 2]
+    i0, i1, j0, j1 = width, -1, height, -1
+    for c in range(8):
+        for e in range(4):  # the corner itself (e = 0), then where its edges cross the near plane
+            if e == 0:
+                if zs[c] < NEAR:
+                    continue
+                zf, xr, yu = zs[c], xs[c], ys[c]
+            else:
+                n = c ^ (1 << (e - 1))
+                if not (zs[c] < NEAR <= zs[n]):
+                    continue
+                w = (NEAR - zs[c]) / (zs[n] - zs[c])
+                zf, xr, yu = NEAR, xs[c] + w * (xs[n] - xs[c]), ys[c] + w * (ys[n] - ys[c])
+            u = min(max(0.5 + 0.5 * xr / (zf * half * aspect), -1.0), 2.0)
+            v = min(max(0.5 - 0.5 * yu / (zf * half), -1.0), 2.0)
+            i0, i1 = min(i0, int(u * width) - 1), max(i1, int(u * width) + 1)
+            j0, j1 = min(j0, int(v * height) - 1), max(j1, int(v * height) + 1)
+    return i0, i1, j0, j1
+
+
 @njit(cache=True, fastmath=FAST_MATH)
 def _draw_boxes(
     out,
@@ -349,26 +395,7 @@ def _draw_boxes(
         if not alive[m]:
             continue
         x0, y0, z0, x1, y1, z1 = boxes[m, 0], boxes[m, 1], boxes[m, 2], boxes[m, 3], boxes[m, 4], boxes[m, 5]
-        i0, i1, j0, j1 = width, -1, height, -1
-        behind = 0
-        for c in range(8):
-            px = (x1 if c & 1 else x0) - ox
-            py = (y1 if c & 2 else y0) - oy
-            pz = (z1 if c & 4 else z0) - oz
-            zf = px * basis[0, 0] + py * basis[0, 1] + pz * basis[0, 2]
-            if zf < 0.05:
-                behind += 1
-                continue
-            xr = px * basis[1, 0] + py * basis[1, 1] + pz * basis[1, 2]
-            yu = px * basis[2, 0] + py * basis[2, 1] + pz * basis[2, 2]
-            u = 0.5 + 0.5 * xr / (zf * half * aspect)
-            v = 0.5 - 0.5 * yu / (zf * half)
-            i0, i1 = min(i0, int(u * width) - 1), max(i1, int(u * width) + 1)
-            j0, j1 = min(j0, int(v * height) - 1), max(j1, int(v * height) + 1)
-        if behind == 8:
-            continue
-        if behind > 0:  # straddles the camera plane: test the whole frame
-            i0, i1, j0, j1 = 0, width - 1, 0, height - 1
+        i0, i1, j0, j1 = _box_rect(eye, basis, half, aspect, width, height, x0, y0, z0, x1, y1, z1)
         i0, i1 = max(i0, 0), min(i1, width - 1)
         j0, j1 = max(j0, 0), min(j1, height - 1)
         for j in range(j0, j1 + 1):
