@@ -50,6 +50,7 @@ class FrameRenderer:
         self._hotbar_counts = np.zeros(9, np.int64)
         self._layouts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._scratch = scratch_buffers(width, height)
+        self._sky_light, self._sky_top, self._sky_horizon = None, None, None
 
     def ray(self, player, u: float, v: float) -> np.ndarray:
         """Unit direction through the normalised point (u, v) in [0, 1]^2 of the frame."""
@@ -58,9 +59,12 @@ class FrameRenderer:
     def draw(self, sim) -> np.ndarray:
         world, player, mobs = sim.world, sim.player, sim.mobs
         light = daylight(sim.time_of_day)
-        sun = (light - MIN_LIGHT) / (1 - MIN_LIGHT)
-        sky_top = NIGHT_SKY_TOP + (DAY_SKY_TOP - NIGHT_SKY_TOP) * sun
-        sky_horizon = NIGHT_SKY_HORIZON + (DAY_SKY_HORIZON - NIGHT_SKY_HORIZON) * sun
+        if light != self._sky_light:  # the sky colours change only at dawn and dusk
+            sun = (light - MIN_LIGHT) / (1 - MIN_LIGHT)
+            self._sky_top = NIGHT_SKY_TOP + (DAY_SKY_TOP - NIGHT_SKY_TOP) * sun
+            self._sky_horizon = NIGHT_SKY_HORIZON + (DAY_SKY_HORIZON - NIGHT_SKY_HORIZON) * sun
+            self._sky_light = light
+        sky_top, sky_horizon = self._sky_top, self._sky_horizon
         target = self._no_target
         progress = 0.0
         if sim.mining_target is not None and sim.mining_progress > 0:
