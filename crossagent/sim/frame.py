@@ -51,6 +51,7 @@ class FrameRenderer:
         self._layouts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._scratch = scratch_buffers(width, height)
         self._sky_light, self._sky_top, self._sky_horizon = None, None, None
+        self._hotbar: tuple | None = None
 
     def ray(self, player, u: float, v: float) -> np.ndarray:
         """Unit direction through the normalised point (u, v) in [0, 1]^2 of the frame."""
@@ -81,9 +82,12 @@ class FrameRenderer:
             mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE, self.interpolate, self._scratch,
         )  # fmt: skip
         if sim.gui is None:
-            for k, stack in enumerate(sim.inventory.slots[:9]):
-                self._hotbar_items[k] = item_index(None if stack is None else stack.item)
-                self._hotbar_counts[k] = 0 if stack is None else stack.count
+            hotbar = tuple(sim.inventory.slots[:9])
+            if hotbar != self._hotbar:  # stacks are frozen: equal tuples mean the same icons
+                for k, stack in enumerate(hotbar):
+                    self._hotbar_items[k] = item_index(None if stack is None else stack.item)
+                    self._hotbar_counts[k] = 0 if stack is None else stack.count
+                self._hotbar = hotbar
             draw_hud(
                 self.frame, self._hotbar_items, self._hotbar_counts, sim.inventory.selected, player.health,
                 float(player.food), ICON_MAIN, ICON_ACCENT, ICON_BITS, DIGITS,

@@ -154,23 +154,24 @@ def cast_from(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, max_d
     if iy >= ceiling and dy >= 0:
         return math.inf, -1, -1, -1, -1, t_water
     big = 1e30
+    # A zero component counts as positive with an infinite crossing distance: never the next axis.
     inv_x = 1.0 / dx if dx != 0 else big
     inv_y = 1.0 / dy if dy != 0 else big
     inv_z = 1.0 / dz if dz != 0 else big
-    step_x = 1 if dx > 0 else -1
-    step_y = 1 if dy > 0 else -1
-    step_z = 1 if dz > 0 else -1
-    up_x = 1 if dx > 0 else 0
-    up_y = 1 if dy > 0 else 0
-    up_z = 1 if dz > 0 else 0
+    step_x = 1 if dx >= 0 else -1
+    step_y = 1 if dy >= 0 else -1
+    step_z = 1 if dz >= 0 else -1
+    up_x = 1 if dx >= 0 else 0
+    up_y = 1 if dy >= 0 else 0
+    up_z = 1 if dz >= 0 else 0
     stride_x, stride_y = sy * sz, sz
     delta_x, delta_y, delta_z = abs(inv_x), abs(inv_y), abs(inv_z)
-    next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
-    next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
-    next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
-    end_x = sx if dx > 0 else -1
-    end_y = ceiling if dy > 0 else -1
-    end_z = sz if dz > 0 else -1
+    next_x = (ix + up_x - ox) * inv_x
+    next_y = (iy + up_y - oy) * inv_y
+    next_z = (iz + up_z - oz) * inv_z
+    end_x = sx if dx >= 0 else -1
+    end_y = ceiling if dy >= 0 else -1
+    end_z = sz if dz >= 0 else -1
     index = ix * stride_x + iy * stride_y + iz
     face = -1
     while t <= max_dist:
@@ -193,9 +194,9 @@ def cast_from(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, max_d
         elif code >= 2:
             # Leave the empty cube [i - r, i + r] (r = code - 1) on each axis in one jump.
             r = np.int64(code) - 1
-            tx = (ix + (r + 1 if dx > 0 else -r) - ox) * inv_x if dx != 0 else big
-            ty = (iy + (r + 1 if dy > 0 else -r) - oy) * inv_y if dy != 0 else big
-            tz = (iz + (r + 1 if dz > 0 else -r) - oz) * inv_z if dz != 0 else big
+            tx = next_x + r * delta_x
+            ty = next_y + r * delta_y
+            tz = next_z + r * delta_z
             if tx <= ty and tx <= tz:
                 t, face = tx, FACE_X
                 ix += step_x * (r + 1)
@@ -213,9 +214,9 @@ def cast_from(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, max_d
                 iy = math.floor(oy + dy * t)
             if ix < 0 or ix >= sx or iy < 0 or iy >= sy or iz < 0 or iz >= sz or (dy > 0 and iy >= ceiling):
                 break
-            next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
-            next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
-            next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
+            next_x = (ix + up_x - ox) * inv_x
+            next_y = (iy + up_y - oy) * inv_y
+            next_z = (iz + up_z - oz) * inv_z
             index = ix * stride_x + iy * stride_y + iz
             continue
         if next_x < next_y:

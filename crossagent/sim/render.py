@@ -128,6 +128,34 @@ def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs
     return True, cx, cy, cz, cf
 
 
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _sky_cone(
+    flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, radius, width, height, half, aspect, basis, view_dist
+):
+    """`cone_clear` for the rays of the pixels within radius of pixel (i, j) (clipped to the frame)."""
+    dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+    spread = 0.0
+    for c in range(4):
+        ci = min(max(i + (radius if c & 1 else -radius), 0), width - 1)
+        cj = min(max(j + (radius if c & 2 else -radius), 0), height - 1)
+        ex, ey, ez = _pixel_ray(ci, cj, width, height, half, aspect, basis)
+        spread = max(spread, math.sqrt((ex - dx) ** 2 + (ey - dy) ** 2 + (ez - dz) ** 2))
+    return cone_clear(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, view_dist)
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _fill_sky(i, j, radius, width, height, half, aspect, basis, hit_t, hit_cell, hit_face, hit_water, hit_dir,
+              done):  # fmt: skip
+    """Mark the pixels within radius of pixel (i, j) as sky (a miss)."""
+    for jj in range(max(j - radius, 0), min(j + radius + 1, height)):
+        for ii in range(max(i - radius, 0), min(i + radius + 1, width)):
+            ex, ey, ez = _pixel_ray(ii, jj, width, height, half, aspect, basis)
+            hit_dir[jj, ii, 0], hit_dir[jj, ii, 1], hit_dir[jj, ii, 2] = ex, ey, ez
+            hit_t[jj, ii], hit_face[jj, ii], hit_water[jj, ii] = math.inf, -1, math.inf
+            hit_cell[jj, ii, 0], hit_cell[jj, ii, 1], hit_cell[jj, ii, 2] = -1, -1, -1
+            done[jj, ii] = True
+
+
 @njit(cache=True, fastmath=FAST_MATH)
 def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
            hit_face, hit_water, hit_dir, done, tile_start, interpolate):  # fmt: skip
@@ -138,9 +166,10 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
     same face of the same opaque block takes that face's plane intersection, if the neighbouring rays
     are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
     face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
-    Before its ray is cast, each pixel of the coarse grid tests the cone of rays of the pixels within
-    SKY_TILE of it (`cone_clear`); where they all meet only air they are all sky, exactly; elsewhere
-    the rays of those pixels start their walk where the cone test stopped (`cast_from`).
+    First, cone tests (`cone_clear`) find the sky exactly: one per 9 x 9 pixels around every 8th
+    pixel, then one per 5 x 5 pixels (SKY_TILE) around every 4th pixel not yet sky; where all the
+    rays of such a square meet only air they are all sky. Elsewhere the rays of a 5 x 5 square start
+    their walk where its cone test stopped (`cast_from`).
     """
     # Views without reference counting: the per-pixel helpers below are inlined (see borrowed.py).
     flat, basis, hit_t, hit_cell = borrowed(flat), borrowed(basis), borrowed(hit_t), borrowed(hit_cell)
@@ -154,32 +183,34 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
     ox, oy, oz = eye[0], eye[1], eye[2]
     pixel_angle = 2.0 * half / height
     top = 4 if interpolate else 1
+    tile = 2 * SKY_TILE
     done[:, :] = False
+    if interpolate:  # big sky tiles first: one cone test for 9 x 9 pixels
+        for j in range(0, height, 2 * tile):
+            for i in range(0, width, 2 * tile):
+                clear, _ = _sky_cone(flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, 2 * SKY_TILE, width, height,
+                                     half, aspect, basis, view_dist)  # fmt: skip
+                if clear:
+                    _fill_sky(i, j, 2 * SKY_TILE, width, height, half, aspect, basis, hit_t, hit_cell, hit_face,
+                              hit_water, hit_dir, done)  # fmt: skip
+        for j in range(0, height, tile):
+            for i in range(0, width, tile):
+                tile_start[j // tile, i // tile] = 0.0
+                if done[j, i]:
+                    continue
+                # All rays of the pixels within SKY_TILE of this one meet only air: they are sky.
+                clear, t_air = _sky_cone(flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, SKY_TILE, width, height,
+                                         half, aspect, basis, view_dist)  # fmt: skip
+                tile_start[j // tile, i // tile] = t_air
+                if clear:
+                    _fill_sky(i, j, SKY_TILE, width, height, half, aspect, basis, hit_t, hit_cell, hit_face,
+                              hit_water, hit_dir, done)  # fmt: skip
     for j in range(0, height, top):
         for i in range(0, width, top):
+            if done[j, i]:
+                continue
+            t_start = tile_start[j // tile, i // tile] if interpolate else 0.0
             dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
-            t_start = 0.0
-            if interpolate:
-                # All rays of the pixels within SKY_TILE of this one meet only air: they are sky.
-                spread = 0.0
-                for c in range(4):
-                    ci = min(max(i + (SKY_TILE if c & 1 else -SKY_TILE), 0), width - 1)
-                    cj = min(max(j + (SKY_TILE if c & 2 else -SKY_TILE), 0), height - 1)
-                    ex, ey, ez = _pixel_ray(ci, cj, width, height, half, aspect, basis)
-                    spread = max(spread, math.sqrt((ex - dx) ** 2 + (ey - dy) ** 2 + (ez - dz) ** 2))
-                clear, t_start = cone_clear(
-                    flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, view_dist
-                )
-                tile_start[j // top, i // top] = t_start
-                if clear:
-                    for jj in range(max(j - SKY_TILE, 0), min(j + SKY_TILE + 1, height)):
-                        for ii in range(max(i - SKY_TILE, 0), min(i + SKY_TILE + 1, width)):
-                            ex, ey, ez = _pixel_ray(ii, jj, width, height, half, aspect, basis)
-                            hit_dir[jj, ii, 0], hit_dir[jj, ii, 1], hit_dir[jj, ii, 2] = ex, ey, ez
-                            hit_t[jj, ii], hit_face[jj, ii], hit_water[jj, ii] = math.inf, -1, math.inf
-                            hit_cell[jj, ii, 0], hit_cell[jj, ii, 1], hit_cell[jj, ii, 2] = -1, -1, -1
-                            done[jj, ii] = True
-                    continue
             hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
             t, x, y, z, face, t_water = cast_from(
                 flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, view_dist
@@ -232,8 +263,8 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
                             hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = cx, cy, cz
                             continue
                     # The tile's cone test showed every ray of it in air up to tile_start.
-                    ti, tj = (i + SKY_TILE) // top, (j + SKY_TILE) // top
-                    t_start = tile_start[tj, ti] if ti * top < width and tj * top < height else 0.0
+                    ti, tj = (i + SKY_TILE) // tile, (j + SKY_TILE) // tile
+                    t_start = tile_start[tj, ti] if ti * tile < width and tj * tile < height else 0.0
                     t, x, y, z, face, t_water = cast_from(
                         flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, view_dist
                     )
