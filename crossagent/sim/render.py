@@ -132,14 +132,18 @@ def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs
 def _sky_cone(
     flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, radius, width, height, half, aspect, basis, view_dist
 ):
-    """`cone_clear` for the rays of the pixels within radius of pixel (i, j) (clipped to the frame)."""
+    """`cone_clear` for the rays of the pixels within radius of pixel (i, j).
+
+    Unnormalised, those rays (forward + a * right + b * up) differ from the centre's by at most
+    `gap`; by the Dunkl-Williams inequality their unit vectors then differ by at most
+    2 * gap / (|centre| + |other|) <= 2 * gap / (2 * |centre| - gap).
+    """
     dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
-    spread = 0.0
-    for c in range(4):
-        ci = min(max(i + (radius if c & 1 else -radius), 0), width - 1)
-        cj = min(max(j + (radius if c & 2 else -radius), 0), height - 1)
-        ex, ey, ez = _pixel_ray(ci, cj, width, height, half, aspect, basis)
-        spread = max(spread, math.sqrt((ex - dx) ** 2 + (ey - dy) ** 2 + (ez - dz) ** 2))
+    a = (2.0 * (i + 0.5) / width - 1.0) * half * aspect
+    b = (2.0 * (j + 0.5) / height - 1.0) * half
+    norm = math.sqrt(1.0 + a * a + b * b)
+    gap = math.sqrt((2.0 * radius / width * half * aspect) ** 2 + (2.0 * radius / height * half) ** 2)
+    spread = 2.0 * gap / (2.0 * norm - gap)
     return cone_clear(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, view_dist)
 
 
