@@ -50,6 +50,8 @@ class FrameRenderer:
         self._hotbar_counts = np.zeros(9, np.int64)
         self._layouts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._scratch = scratch_buffers(width, height)
+        self._sky_light, self._sky_top, self._sky_horizon = None, None, None
+        self._hotbar: tuple | None = None
 
     def ray(self, player, u: float, v: float) -> np.ndarray:
         """Unit direction through the normalised point (u, v) in [0, 1]^2 of the frame."""
@@ -58,9 +60,12 @@ class FrameRenderer:
     def draw(self, sim) -> np.ndarray:
         world, player, mobs = sim.world, sim.player, sim.mobs
         light = daylight(sim.time_of_day)
-        sun = (light - MIN_LIGHT) / (1 - MIN_LIGHT)
-        sky_top = NIGHT_SKY_TOP + (DAY_SKY_TOP - NIGHT_SKY_TOP) * sun
-        sky_horizon = NIGHT_SKY_HORIZON + (DAY_SKY_HORIZON - NIGHT_SKY_HORIZON) * sun
+        if light != self._sky_light:  # the sky colours change only at dawn and dusk
+            sun = (light - MIN_LIGHT) / (1 - MIN_LIGHT)
+            self._sky_top = NIGHT_SKY_TOP + (DAY_SKY_TOP - NIGHT_SKY_TOP) * sun
+            self._sky_horizon = NIGHT_SKY_HORIZON + (DAY_SKY_HORIZON - NIGHT_SKY_HORIZON) * sun
+            self._sky_light = light
+        sky_top, sky_horizon = self._sky_top, self._sky_horizon
         target = self._no_target
         progress = 0.0
         if sim.mining_target is not None and sim.mining_progress > 0:
@@ -77,9 +82,12 @@ class FrameRenderer:
             mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE, self.interpolate, self._scratch,
         )  # fmt: skip
         if sim.gui is None:
-            for k, stack in enumerate(sim.inventory.slots[:9]):
-                self._hotbar_items[k] = item_index(None if stack is None else stack.item)
-                self._hotbar_counts[k] = 0 if stack is None else stack.count
+            hotbar = tuple(sim.inventory.slots[:9])
+            if hotbar != self._hotbar:  # stacks are frozen: equal tuples mean the same icons
+                for k, stack in enumerate(hotbar):
+                    self._hotbar_items[k] = item_index(None if stack is None else stack.item)
+                    self._hotbar_counts[k] = 0 if stack is None else stack.count
+                self._hotbar = hotbar
             draw_hud(
                 self.frame, self._hotbar_items, self._hotbar_counts, sim.inventory.selected, player.health,
                 float(player.food), ICON_MAIN, ICON_ACCENT, ICON_BITS, DIGITS,

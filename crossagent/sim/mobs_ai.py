@@ -24,6 +24,10 @@ MOB_INDEX = {name: i for i, name in enumerate(MOB_NAMES)}
 MOB_HALF_WIDTH = np.array([MOBS[n].width / 2 for n in MOB_NAMES])
 MOB_HEIGHT = np.array([MOBS[n].height for n in MOB_NAMES])
 MOB_RGB = np.array([MOBS[n].color for n in MOB_NAMES], np.float64)
+MOB_BOX_OFFSETS = np.stack(
+    [-MOB_HALF_WIDTH, 0 * MOB_HEIGHT, -MOB_HALF_WIDTH, MOB_HALF_WIDTH, MOB_HEIGHT, MOB_HALF_WIDTH], axis=1
+)
+"""Per kind, the AABB (x0, y0, z0, x1, y1, z1) relative to the feet position (twice)."""
 
 CHASE_RANGE = 16.0
 ATTACK_INTERVAL = 20
@@ -91,12 +95,7 @@ class Mobs:
     def boxes(self) -> np.ndarray:
         """AABBs (n, 6): x0, y0, z0, x1, y1, z1 (cached until the mobs move; do not modify)."""
         if self._boxes is None or len(self._boxes) != len(self.kind):
-            hw, h = MOB_HALF_WIDTH[self.kind], MOB_HEIGHT[self.kind]
-            p = self.pos
-            boxes = np.empty((len(self.kind), 6))
-            boxes[:, 0], boxes[:, 1], boxes[:, 2] = p[:, 0] - hw, p[:, 1], p[:, 2] - hw
-            boxes[:, 3], boxes[:, 4], boxes[:, 5] = p[:, 0] + hw, p[:, 1] + h, p[:, 2] + hw
-            self._boxes = boxes
+            self._boxes = np.concatenate((self.pos, self.pos), axis=1) + MOB_BOX_OFFSETS[self.kind]
         return self._boxes
 
     def colors(self) -> np.ndarray:

@@ -134,9 +134,16 @@ def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
     within max_dist), the entry face axis, and the distance at which the ray entered water (inf if
     never).
     """
+    return cast_from(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, 0.0, max_dist)
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def cast_from(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, max_dist):
+    """`cast`, starting the walk at distance t_start: the caller knows the ray meets only air (and no
+    water) before it, e.g. from `cone_clear`."""
     t_water = math.inf
-    t = 0.0
-    if not (0.0 <= ox < sx and 0.0 <= oy < sy and 0.0 <= oz < sz):
+    t = t_start
+    if not (0.0 <= ox + dx * t < sx and 0.0 <= oy + dy * t < sy and 0.0 <= oz + dz * t < sz):
         # Clip the ray to the world box so a camera outside the world still sees it.
         t, _ = slab_hit(ox, oy, oz, dx, dy, dz, 0.0, 0.0, 0.0, float(sx), float(sy), float(sz))
         if t > max_dist:
@@ -147,23 +154,24 @@ def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
     if iy >= ceiling and dy >= 0:
         return math.inf, -1, -1, -1, -1, t_water
     big = 1e30
+    # A zero component counts as positive with an infinite crossing distance: never the next axis.
     inv_x = 1.0 / dx if dx != 0 else big
     inv_y = 1.0 / dy if dy != 0 else big
     inv_z = 1.0 / dz if dz != 0 else big
-    step_x = 1 if dx > 0 else -1
-    step_y = 1 if dy > 0 else -1
-    step_z = 1 if dz > 0 else -1
-    up_x = 1 if dx > 0 else 0
-    up_y = 1 if dy > 0 else 0
-    up_z = 1 if dz > 0 else 0
+    step_x = 1 if dx >= 0 else -1
+    step_y = 1 if dy >= 0 else -1
+    step_z = 1 if dz >= 0 else -1
+    up_x = 1 if dx >= 0 else 0
+    up_y = 1 if dy >= 0 else 0
+    up_z = 1 if dz >= 0 else 0
     stride_x, stride_y = sy * sz, sz
     delta_x, delta_y, delta_z = abs(inv_x), abs(inv_y), abs(inv_z)
-    next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
-    next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
-    next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
-    end_x = sx if dx > 0 else -1
-    end_y = ceiling if dy > 0 else -1
-    end_z = sz if dz > 0 else -1
+    next_x = (ix + up_x - ox) * inv_x
+    next_y = (iy + up_y - oy) * inv_y
+    next_z = (iz + up_z - oz) * inv_z
+    end_x = sx if dx >= 0 else -1
+    end_y = ceiling if dy >= 0 else -1
+    end_z = sz if dz >= 0 else -1
     index = ix * stride_x + iy * stride_y + iz
     face = -1
     while t <= max_dist:
@@ -186,9 +194,9 @@ def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
         elif code >= 2:
             # Leave the empty cube [i - r, i + r] (r = code - 1) on each axis in one jump.
             r = np.int64(code) - 1
-            tx = (ix + (r + 1 if dx > 0 else -r) - ox) * inv_x if dx != 0 else big
-            ty = (iy + (r + 1 if dy > 0 else -r) - oy) * inv_y if dy != 0 else big
-            tz = (iz + (r + 1 if dz > 0 else -r) - oz) * inv_z if dz != 0 else big
+            tx = next_x + r * delta_x
+            ty = next_y + r * delta_y
+            tz = next_z + r * delta_z
             if tx <= ty and tx <= tz:
                 t, face = tx, FACE_X
                 ix += step_x * (r + 1)
@@ -206,9 +214,9 @@ def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
                 iy = math.floor(oy + dy * t)
             if ix < 0 or ix >= sx or iy < 0 or iy >= sy or iz < 0 or iz >= sz or (dy > 0 and iy >= ceiling):
                 break
-            next_x = (ix + up_x - ox) * inv_x if dx != 0 else big
-            next_y = (iy + up_y - oy) * inv_y if dy != 0 else big
-            next_z = (iz + up_z - oz) * inv_z if dz != 0 else big
+            next_x = (ix + up_x - ox) * inv_x
+            next_y = (iy + up_y - oy) * inv_y
+            next_z = (iz + up_z - oz) * inv_z
             index = ix * stride_x + iy * stride_y + iz
             continue
         if next_x < next_y:
@@ -238,6 +246,56 @@ def cast(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, max_dist):
         face = FACE_Z
         index += step_z
     return math.inf, -1, -1, -1, -1, t_water
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def cone_clear(cells, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, max_dist):
+    """Whether every ray from the origin whose unit direction u has |u - d| <= spread (d the unit
+    direction (dx, dy, dz)) meets only air up to max_dist, so that all of them miss (the sky).
+
+    At distance t all those rays lie in the cube of half-width spread * t around the point of the
+    central ray; the walk advances t while that cube stays inside the empty cube (`distance_field`)
+    of the cell it is in, and gives up where it does not fit, where the centre leaves the world, or
+    at a non-air cell. Returns (clear, t): the central ray is in air up to t and its point at t lies
+    in an air cell, so a `cast` of it may start there (`cast_from`). Conservative: a False only
+    costs speed.
+    """
+    k = spread * (1.0 + 1e-9) + 1e-12
+    rising = dy - k > 0.0
+    stride_x, stride_y = sy * sz, sz
+    t = t_air = 0.0  # t_air: the central ray's point there lies in an air cell
+    while t < max_dist:
+        px, py, pz = ox + dx * t, oy + dy * t, oz + dz * t
+        rho = k * t + 1e-9
+        if rising and py - rho >= ceiling:
+            return True, t
+        ix, iy, iz = math.floor(px), math.floor(py), math.floor(pz)
+        if ix < 0 or ix >= sx or iy < 0 or iy >= sy or iz < 0 or iz >= sz:
+            return False, t_air
+        code = cells[ix * stride_x + iy * stride_y + iz]
+        if code >= SOLID_CODE:
+            return False, t_air
+        t_air = t
+        r = np.int64(code) - 1
+        t_next = max_dist
+        for axis in range(3):
+            if axis == 0:
+                o, d, p, lo = ox, dx, px, ix - r
+            elif axis == 1:
+                o, d, p, lo = oy, dy, py, iy - r
+            else:
+                o, d, p, lo = oz, dz, pz, iz - r
+            hi = lo + 2 * r + 1
+            if p - rho < lo or p + rho > hi:
+                return False, t_air
+            if d + k > 0.0:
+                t_next = min(t_next, (hi - o) / (d + k))
+            if k - d > 0.0:
+                t_next = min(t_next, (o - lo) / (k - d))
+        if t_next <= t + 1e-6:
+            return False, t_air
+        t = t_next
+    return True, t
 
 
 def cast_world(world, origin, direction, max_dist: float):

@@ -14,8 +14,9 @@ import math
 import numpy as np
 from numba import njit
 
+from crossagent.sim.borrowed import borrowed
 from crossagent.sim.lookup import KIND_OPAQUE
-from crossagent.sim.raycast import FAST_MATH, SOLID_CODE, cast, slab_hit
+from crossagent.sim.raycast import FAST_MATH, SOLID_CODE, cast, cast_from, cone_clear, slab_hit
 
 FACE_SHADE_X, FACE_SHADE_Z, FACE_SHADE_TOP, FACE_SHADE_BOTTOM = 0.6, 0.8, 1.0, 0.5
 """Minecraft's directional face shading."""
@@ -95,6 +96,9 @@ def _pixel_ray(i, j, width, height, half, aspect, basis):
     return dx * inv, dy * inv, dz * inv
 
 
+SKY_TILE = 2
+"""Half-width (pixels) of the square around each coarse-grid pixel that one cone test can prove sky."""
+
 MAX_GAP = 0.45
 """Interpolation between rays is allowed only where they are less than this far apart (blocks): the
 narrowest thing in the world (a plant, 0.5 wide) cannot stand between them unseen."""
@@ -124,28 +128,100 @@ def _same_hit(i, j, di, dj, width, height, hit_cell, hit_face, hit_water, n_dirs
     return True, cx, cy, cz, cf
 
 
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _sky_cone(
+    flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, radius, width, height, half, aspect, basis, view_dist
+):
+    """`cone_clear` for the rays of the pixels within radius of pixel (i, j).
+
+    Unnormalised, those rays (forward + a * right + b * up) differ from the centre's by at most
+    `gap`; by the Dunkl-Williams inequality their unit vectors then differ by at most
+    2 * gap / (|centre| + |other|) <= 2 * gap / (2 * |centre| - gap).
+    """
+    dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+    a = (2.0 * (i + 0.5) / width - 1.0) * half * aspect
+    b = (2.0 * (j + 0.5) / height - 1.0) * half
+    norm = math.sqrt(1.0 + a * a + b * b)
+    gap = math.sqrt((2.0 * radius / width * half * aspect) ** 2 + (2.0 * radius / height * half) ** 2)
+    spread = 2.0 * gap / (2.0 * norm - gap)
+    return cone_clear(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, spread, view_dist)
+
+
+@njit(cache=True, fastmath=FAST_MATH, inline="always")
+def _fill_sky(i, j, radius, width, height, half, aspect, basis, hit_t, hit_cell, hit_face, hit_water, hit_dir,
+              done):  # fmt: skip
+    """Mark the pixels within radius of pixel (i, j) as sky (a miss)."""
+    for jj in range(max(j - radius, 0), min(j + radius + 1, height)):
+        for ii in range(max(i - radius, 0), min(i + radius + 1, width)):
+            ex, ey, ez = _pixel_ray(ii, jj, width, height, half, aspect, basis)
+            hit_dir[jj, ii, 0], hit_dir[jj, ii, 1], hit_dir[jj, ii, 2] = ex, ey, ez
+            hit_t[jj, ii], hit_face[jj, ii], hit_water[jj, ii] = math.inf, -1, math.inf
+            hit_cell[jj, ii, 0], hit_cell[jj, ii, 1], hit_cell[jj, ii, 2] = -1, -1, -1
+            done[jj, ii] = True
+
+
 @njit(cache=True, fastmath=FAST_MATH)
 def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
-           hit_face, hit_water, hit_dir, interpolate):  # fmt: skip
-    """Fill the per-pixel hit buffers.
+           hit_face, hit_water, hit_dir, done, tile_start, interpolate):  # fmt: skip
+    """Fill the per-pixel hit buffers (done marks the pixels already filled).
 
     With interpolate, rays are cast every 4th pixel; then, level by level (gap 4, then 2 pixels), a
     pixel midway between cast neighbours (left/right, up/down or the four diagonals) that all hit the
     same face of the same opaque block takes that face's plane intersection, if the neighbouring rays
     are less than MAX_GAP apart there (nothing narrower can stand between two rays that reach one
     face); at the last level, neighbours that all see sky give sky. Any other pixel is cast exactly.
+    First, cone tests (`cone_clear`) find the sky exactly: one per 9 x 9 pixels around every 8th
+    pixel, then one per 5 x 5 pixels (SKY_TILE) around every 4th pixel not yet sky; where all the
+    rays of such a square meet only air they are all sky. Elsewhere the rays of a 5 x 5 square start
+    their walk where its cone test stopped (`cast_from`).
     """
+    # Views without reference counting: the per-pixel helpers below are inlined (see borrowed.py).
+    flat, basis, hit_t, hit_cell = borrowed(flat), borrowed(basis), borrowed(hit_t), borrowed(hit_cell)
+    hit_face, hit_water, hit_dir, done = (
+        borrowed(hit_face),
+        borrowed(hit_water),
+        borrowed(hit_dir),
+        borrowed(done),
+    )
+    tile_start = borrowed(tile_start)
     ox, oy, oz = eye[0], eye[1], eye[2]
     pixel_angle = 2.0 * half / height
     top = 4 if interpolate else 1
-    for j in range(height):
-        for i in range(width):
-            if i % top == 0 and j % top == 0:
-                dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
-                hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
-                t, x, y, z, face, t_water = cast(flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist)
-                hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
-                hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+    tile = 2 * SKY_TILE
+    done[:, :] = False
+    if interpolate:  # big sky tiles first: one cone test for 9 x 9 pixels
+        for j in range(0, height, 2 * tile):
+            for i in range(0, width, 2 * tile):
+                clear, _ = _sky_cone(flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, 2 * SKY_TILE, width, height,
+                                     half, aspect, basis, view_dist)  # fmt: skip
+                if clear:
+                    _fill_sky(i, j, 2 * SKY_TILE, width, height, half, aspect, basis, hit_t, hit_cell, hit_face,
+                              hit_water, hit_dir, done)  # fmt: skip
+        for j in range(0, height, tile):
+            for i in range(0, width, tile):
+                tile_start[j // tile, i // tile] = 0.0
+                if done[j, i]:
+                    continue
+                # All rays of the pixels within SKY_TILE of this one meet only air: they are sky.
+                clear, t_air = _sky_cone(flat, sx, sy, sz, ceiling, ox, oy, oz, i, j, SKY_TILE, width, height,
+                                         half, aspect, basis, view_dist)  # fmt: skip
+                tile_start[j // tile, i // tile] = t_air
+                if clear:
+                    _fill_sky(i, j, SKY_TILE, width, height, half, aspect, basis, hit_t, hit_cell, hit_face,
+                              hit_water, hit_dir, done)  # fmt: skip
+    for j in range(0, height, top):
+        for i in range(0, width, top):
+            if done[j, i]:
+                continue
+            t_start = tile_start[j // tile, i // tile] if interpolate else 0.0
+            dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
+            hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
+            t, x, y, z, face, t_water = cast_from(
+                flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, view_dist
+            )
+            hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
+            hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
+            done[j, i] = True
     step = top
     while step > 1:
         h = step // 2
@@ -154,6 +230,8 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
             pi, pj = parity & 1, parity >> 1
             for j in range(pj * h, height, step):
                 for i in range(pi * h, width, step):
+                    if done[j, i]:
+                        continue
                     dx, dy, dz = _pixel_ray(i, j, width, height, half, aspect, basis)
                     hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2] = dx, dy, dz
                     same, cx, cy, cz, cf = _same_hit(
@@ -188,8 +266,11 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
                             hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, cf, math.inf
                             hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = cx, cy, cz
                             continue
-                    t, x, y, z, face, t_water = cast(
-                        flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, view_dist
+                    # The tile's cone test showed every ray of it in air up to tile_start.
+                    ti, tj = (i + SKY_TILE) // tile, (j + SKY_TILE) // tile
+                    t_start = tile_start[tj, ti] if ti * tile < width and tj * tile < height else 0.0
+                    t, x, y, z, face, t_water = cast_from(
+                        flat, sx, sy, sz, ceiling, ox, oy, oz, dx, dy, dz, t_start, view_dist
                     )
                     hit_t[j, i], hit_face[j, i], hit_water[j, i] = t, face, t_water
                     hit_cell[j, i, 0], hit_cell[j, i, 1], hit_cell[j, i, 2] = x, y, z
@@ -198,13 +279,16 @@ def _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, v
 
 def scratch_buffers(width: int, height: int) -> tuple:
     """Per-pixel hit buffers of `render_world` (allocated once per renderer: fresh megabyte-sized
-    arrays every frame cost page faults): distance, cell, face, water entry, ray direction."""
+    arrays every frame cost page faults): distance, cell, face, water entry, ray direction, filled,
+    and per coarse-grid tile the distance up to which all its rays meet only air."""
     return (
         np.empty((height, width)),
         np.empty((height, width, 3), np.int16),
         np.empty((height, width), np.int8),
         np.empty((height, width)),
         np.empty((height, width, 3)),
+        np.empty((height, width), np.bool_),
+        np.empty((height // 4 + 1, width // 4 + 1)),
     )
 
 
@@ -222,7 +306,10 @@ def render_world(
     the per-pixel hit buffers (see `scratch_buffers`), reused between frames.
     """
     sx, sy, sz = cells.shape
-    flat = cells.reshape(-1)
+    # Views without reference counting: `_shade` and `cast` are inlined per pixel (see borrowed.py).
+    flat, blocks, rgb_lut = borrowed(cells.reshape(-1)), borrowed(blocks), borrowed(rgb_lut)
+    sky_top, sky_horizon, water_rgb = borrowed(sky_top), borrowed(sky_horizon), borrowed(water_rgb)
+    target, basis = borrowed(target), borrowed(basis)
     height, width = out.shape[0], out.shape[1]
     half = math.tan(math.radians(fov_deg) * 0.5)
     aspect = width / height
@@ -242,9 +329,9 @@ def render_world(
                         depth[jj, ii] = t
                         out[jj, ii, 0], out[jj, ii, 1], out[jj, ii, 2] = r, g, b
         return
-    hit_t, hit_cell, hit_face, hit_water, hit_dir = scratch
+    hit_t, hit_cell, hit_face, hit_water, hit_dir, done, tile_start = scratch
     _trace(flat, sx, sy, sz, ceiling, eye, basis, half, aspect, width, height, view_dist, hit_t, hit_cell,
-           hit_face, hit_water, hit_dir, interpolate)  # fmt: skip
+           hit_face, hit_water, hit_dir, done, tile_start, interpolate)  # fmt: skip
     for j in range(height):
         for i in range(width):
             dx, dy, dz = hit_dir[j, i, 0], hit_dir[j, i, 1], hit_dir[j, i, 2]
@@ -272,6 +359,52 @@ def render_world(
     )
 
 
+NEAR = 0.05
+"""Boxes are clipped to the part at least this far in front of the camera before projecting."""
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _box_rect(eye, basis, half, aspect, width, height, x0, y0, z0, x1, y1, z1):
+    """Pixel rectangle (i0, i1, j0, j1) holding every pixel whose ray can hit the box (empty when
+    i0 > i1): the projection of the box clipped to the half-space NEAR in front of the camera.
+
+    Exact unless the eye is within `reach` of the box: a point in view at depth z is at most
+    z * sqrt(1 + half^2 (1 + aspect^2)) from the eye, so farther box points nearer than NEAR are out
+    of view. Within reach the whole frame is tested.
+    """
+    ox, oy, oz = eye[0], eye[1], eye[2]
+    reach = 1.01 * NEAR * math.sqrt(1.0 + half * half * (1.0 + aspect * aspect))
+    gx, gy, gz = max(x0 - ox, 0.0, ox - x1), max(y0 - oy, 0.0, oy - y1), max(z0 - oz, 0.0, oz - z1)
+    if gx * gx + gy * gy + gz * gz <= reach * reach:
+        return 0, width - 1, 0, height - 1
+    zs, xs, ys = np.empty(8), np.empty(8), np.empty(8)
+    for c in range(8):
+        px = (x1 if c & 1 else x0) - ox
+        py = (y1 if c & 2 else y0) - oy
+        pz = (z1 if c & 4 else z0) - oz
+        zs[c] = px * basis[0, 0] + py * basis[0, 1] + pz * basis[0, 2]
+        xs[c] = px * basis[1, 0] + py * basis[1, 1] + pz * basis[1, 2]
+        ys[c] = px * basis[2, 0] + py * basis[2, 1] + pz * basis[2, 2]
+    i0, i1, j0, j1 = width, -1, height, -1
+    for c in range(8):
+        for e in range(4):  # the corner itself (e = 0), then where its edges cross the near plane
+            if e == 0:
+                if zs[c] < NEAR:
+                    continue
+                zf, xr, yu = zs[c], xs[c], ys[c]
+            else:
+                n = c ^ (1 << (e - 1))
+                if not (zs[c] < NEAR <= zs[n]):
+                    continue
+                w = (NEAR - zs[c]) / (zs[n] - zs[c])
+                zf, xr, yu = NEAR, xs[c] + w * (xs[n] - xs[c]), ys[c] + w * (ys[n] - ys[c])
+            u = min(max(0.5 + 0.5 * xr / (zf * half * aspect), -1.0), 2.0)
+            v = min(max(0.5 - 0.5 * yu / (zf * half), -1.0), 2.0)
+            i0, i1 = min(i0, int(u * width) - 1), max(i1, int(u * width) + 1)
+            j0, j1 = min(j0, int(v * height) - 1), max(j1, int(v * height) + 1)
+    return i0, i1, j0, j1
+
+
 @njit(cache=True, fastmath=FAST_MATH)
 def _draw_boxes(
     out,
@@ -297,26 +430,7 @@ def _draw_boxes(
         if not alive[m]:
             continue
         x0, y0, z0, x1, y1, z1 = boxes[m, 0], boxes[m, 1], boxes[m, 2], boxes[m, 3], boxes[m, 4], boxes[m, 5]
-        i0, i1, j0, j1 = width, -1, height, -1
-        behind = 0
-        for c in range(8):
-            px = (x1 if c & 1 else x0) - ox
-            py = (y1 if c & 2 else y0) - oy
-            pz = (z1 if c & 4 else z0) - oz
-            zf = px * basis[0, 0] + py * basis[0, 1] + pz * basis[0, 2]
-            if zf < 0.05:
-                behind += 1
-                continue
-            xr = px * basis[1, 0] + py * basis[1, 1] + pz * basis[1, 2]
-            yu = px * basis[2, 0] + py * basis[2, 1] + pz * basis[2, 2]
-            u = 0.5 + 0.5 * xr / (zf * half * aspect)
-            v = 0.5 - 0.5 * yu / (zf * half)
-            i0, i1 = min(i0, int(u * width) - 1), max(i1, int(u * width) + 1)
-            j0, j1 = min(j0, int(v * height) - 1), max(j1, int(v * height) + 1)
-        if behind == 8:
-            continue
-        if behind > 0:  # straddles the camera plane: test the whole frame
-            i0, i1, j0, j1 = 0, width - 1, 0, height - 1
+        i0, i1, j0, j1 = _box_rect(eye, basis, half, aspect, width, height, x0, y0, z0, x1, y1, z1)
         i0, i1 = max(i0, 0), min(i1, width - 1)
         j0, j1 = max(j0, 0), min(j1, height - 1)
         for j in range(j0, j1 + 1):

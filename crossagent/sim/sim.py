@@ -154,7 +154,8 @@ class MineSim:
         forward = float(buttons["forward"]) - float(buttons["back"])
         strafe = float(buttons["left"]) - float(buttons["right"])
         player.tick(self.world.blocks, forward, strafe, buttons["jump"], buttons["sneak"], buttons["sprint"])
-        self._update_target()
+        if buttons["attack"] or pressed["use"]:  # only these read the target before step's own update
+            self._update_target()
         self._attack(buttons["attack"])
         if pressed["use"]:
             self._use()
@@ -275,7 +276,9 @@ class MineSim:
         self.target = self._hit(self.player.look, BLOCK_REACH, ENTITY_REACH)
 
     def _hit(self, direction: np.ndarray, block_reach: float, mob_reach: float) -> dict | None:
-        world, eye = self.world, self.player.eye
+        world = self.world
+        # Python floats: numba dispatches them several times faster than numpy scalars.
+        eye, direction = self.player.eye.tolist(), direction.tolist()
         t, x, y, z, face, _ = cast_world(world, eye, direction, block_reach)
         mob, t_mob = nearest_box(*eye, *direction, self.mobs.boxes(), self.mobs.alive, min(mob_reach, t))
         if mob >= 0:
