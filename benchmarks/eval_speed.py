@@ -1,4 +1,8 @@
-"""Evaluation speed: the tiny untrained model over the task suite, one episode per task. Prints JSON.
+"""Evaluation speed: a tiny model over the task suite, one episode per task. Prints JSON.
+
+`--agent FOLDER` times a saved model (e.g. `outputs/pipeline-tiny/models/crossagent` from the main job);
+without it, the tiny preset's untrained weights (seed 0), the worst case: no output is a valid action,
+so every budget tick is a model call.
 
 Target: all 800+ tasks in <= 15 minutes on the 2-core machine. `cpu_s` is this process's CPU time: the
 wall time a dedicated core would take when other jobs share the machine. `--subset N` runs N tasks stratified
@@ -9,7 +13,7 @@ runs its full budget).
 `--workers N` runs N worker processes (one torch thread and --num-envs worlds each) on a saved copy of
 the same tiny model; `cpu_s` then adds the workers' CPU time.
 
-    PYTHONPATH=. python benchmarks/eval_speed.py [--subset 120] [--num-envs 64] [--workers 2]
+    PYTHONPATH=. python benchmarks/eval_speed.py [--agent FOLDER] [--subset 120] [--num-envs 64] [--workers 2]
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ def _cpu_s() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agent", help="a saved model folder (default: the untrained tiny preset)")
     parser.add_argument("--subset", type=int, default=0, help="tasks to run, stratified (0: all)")
     parser.add_argument("--num-envs", type=int, default=64)
     parser.add_argument("--max-new-tokens", type=int, default=48)
@@ -86,13 +91,17 @@ def main() -> None:
 
     suite = load_suite()
     tasks = stratified(suite, args.subset) if args.subset else suite
-    torch.manual_seed(0)  # the same untrained weights in every run and every worker
-    model, processor = build_model("tiny")
     agent_kwargs = {"constrained": args.constrained, "max_new_tokens": args.max_new_tokens}
     with tempfile.TemporaryDirectory() as out:
-        folder = os.path.join(out, "tiny-untrained")
-        model.save_pretrained(folder)
-        processor.save_pretrained(folder)
+        folder = args.agent
+        if folder is None:
+            torch.manual_seed(0)  # the same untrained weights in every run and every worker
+            model, processor = build_model("tiny")
+            folder = os.path.join(out, "tiny-untrained")
+            model.save_pretrained(folder)
+            processor.save_pretrained(folder)
+        with open(os.path.join(folder, "config.json")) as handle:
+            frame_size = json.load(handle)["vision_config"]["image_size"]
         agent = TimedAgent(ModelAgent.from_folder(folder, **agent_kwargs)) if args.workers == 1 else folder
         config = EvalConfig(episodes_per_task=1, num_envs=args.num_envs, output_dir=out, progress=True,
                             workers=args.workers)  # fmt: skip
@@ -117,7 +126,8 @@ def main() -> None:
         "num_envs": args.num_envs,
         "max_new_tokens": args.max_new_tokens,
         "constrained": args.constrained,
-        "frame_size": model.config.vision_config.image_size,
+        "agent": args.agent or "tiny untrained (seed 0)",
+        "frame_size": frame_size,
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
