@@ -75,6 +75,7 @@ def _instruction(episode: ExpertEpisode):
 def dense_raw_rows(episode: ExpertEpisode, index: int, config: MixedBuildConfig) -> list[dict]:
     """One raw row per raw tick of the episode, in tick order: the frame just before the tick, the tick,
     the previous ticks as history. `step` is the tick index; a decision's first tick carries its state.
+    Of a run of identical consecutive ticks only the first `dense_raw_max_repeat` are kept (0: all).
 
     A decision's first-tick row has the image, action and history of that decision's raw row."""
     if len(episode.tick_frames) != len(episode.raw_ticks):
@@ -86,6 +87,11 @@ def dense_raw_rows(episode: ExpertEpisode, index: int, config: MixedBuildConfig)
     raw_texts = [format_action(tick) for tick in episode.raw_ticks]
     states = dict(zip(decision_starts(episode.decisions), episode.states))
     k = config.history_length
+    cap = config.dense_raw_max_repeat
+    repeats = [0] * len(raw_texts)  # ticks since the run of identical ticks that this tick is in began
+    for tick in range(1, len(raw_texts)):
+        if raw_texts[tick] == raw_texts[tick - 1]:
+            repeats[tick] = repeats[tick - 1] + 1
     return [
         {
             "id": f"{episode.task_id}/w{episode.world}/t{tick}/raw",
@@ -103,6 +109,7 @@ def dense_raw_rows(episode: ExpertEpisode, index: int, config: MixedBuildConfig)
             "state": states.get(tick),
         }
         for tick, (text, image) in enumerate(zip(raw_texts, episode.tick_frames))
+        if not cap or repeats[tick] < cap
     ]
 
 

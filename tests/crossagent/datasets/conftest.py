@@ -8,7 +8,8 @@ TASKS = "mine_block:oak_log,kill_entity:cow,craft_item:paper"
 
 def small_config(**overrides) -> MixedBuildConfig:
     """3 tasks x 2 episodes, one process: a few seconds."""
-    settings = dict(tasks=TASKS, episodes_per_task=2, workers=1, num_codes=16, validation_fraction=0.2)
+    settings = dict(tasks=TASKS, episodes_per_task=2, workers=1, num_codes=16, validation_fraction=0.2,
+                    dense_raw_max_repeat=0)  # fmt: skip
     return MixedBuildConfig(**{**settings, **overrides})
 
 

@@ -113,3 +113,20 @@ def test_dense_raw_false_keeps_the_raw_config_as_the_mixed_raw_rows(built, tmp_p
         pq.read_metadata(next((folder / "data" / "raw-dense").glob("train-*"))).num_rows
         == (summary["rows"]["raw"]["train"])
     )
+
+
+def test_runs_of_identical_ticks_keep_their_first_rows_only(episodes):
+    from crossagent.datasets.rows import dense_raw_rows
+
+    for index, episode in episodes.items():
+        texts = [format_action(t) for t in episode.raw_ticks]
+        kept = dense_raw_rows(episode, index, small_config(dense_raw_max_repeat=2))
+        expected = [t for t in range(len(texts)) if t < 2 or not texts[t] == texts[t - 1] == texts[t - 2]]
+        assert [r["step"] for r in kept] == expected
+        assert [r["history"] for r in kept] == [texts[max(0, t - 8) : t] for t in expected]
+    longest = max(len(e.raw_ticks) for e in episodes.values())
+    assert sum(
+        len(dense_raw_rows(e, i, small_config(dense_raw_max_repeat=2))) for i, e in episodes.items()
+    ) < sum(len(e.raw_ticks) for e in episodes.values()), (
+        f"no run of 3 identical ticks in episodes of up to {longest} ticks"
+    )
