@@ -39,8 +39,8 @@ class MixedBuildConfig:
     one raw row per decision point, the `mixed` config's raw rows. `mixed` is the same either way."""
     dense_raw_max_repeat: int = 8
     """Dense raw rows kept per run of identical consecutive ticks (the first N; 0 keeps all). Without a
-    cap, furnace waits (hundreds of `no_op` ticks) and long attack holds are most of the rows: a tiny raw
-    baseline trained on all of them answered `no_op` at every tick and solved 0 of the 30 train tasks."""
+    cap, the expert's waits (`no_op`, 40% of the tiny preset's rows) and long attack holds dominate: a tiny
+    raw baseline trained on all of them answered `no_op` at every tick and solved 0 of the 30 train tasks."""
     keep_failed: bool = False
     """Also keep episodes where the expert failed the task (default: successful episodes only)."""
     record_states: bool = False
