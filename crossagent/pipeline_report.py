@@ -46,10 +46,10 @@ def plot_asr_by_agent(metrics_by_agent: dict[str, dict], path: pathlib.Path) -> 
         ]
         positions = [i + offset for i in range(len(agents))]
         axes.bar(positions, rates, width, yerr=errors, capsize=3, color=colour, label=GROUP_LABELS[group])
-        for x, rate in zip(positions, rates):
-            axes.text(x, rate + 1, f"{rate:.0f}", ha="center", va="bottom", fontsize=7)
+        for x, rate, up in zip(positions, rates, errors[1]):  # above the whisker, never on it
+            axes.text(x, rate + up + 1, f"{rate:.0f}", ha="center", va="bottom", fontsize=7)
     axes.set_xticks(range(len(agents)), agents, rotation=15, ha="right")
-    axes.set_ylim(0, 110)
+    axes.set_ylim(0, 115)
     axes.set_ylabel("success rate (%)")
     axes.set_title("average success rate per agent (95% Wilson intervals)")
     axes.legend(fontsize=8, loc="upper left")
