@@ -167,6 +167,7 @@ def _run_summary(run: dict) -> dict:
         "global_step": training.get("global_step"),
         "train_loss": training.get("train_loss"),
         "train_runtime_s": training.get("train_runtime_s"),
+        "resumed_from": training.get("resumed_from"),
         "validation": metrics,
     }
 

@@ -3,6 +3,7 @@ SFT runs (in spawned processes), real evaluations, the report; then a resumed ru
 
 import dataclasses
 import json
+import shutil
 
 import pytest
 
@@ -71,8 +72,12 @@ def test_sft_eval_report_stages_write_models_results_and_report(small_job):
 def test_sft_stage_resumes_a_model_and_keeps_a_finished_one(small_job):
     stage_mixed(small_job)
     first = pipeline_stages.stage_sft(small_job)
-    run_file = small_job.output_dir / "models" / "raw" / "sft_run.json"
-    run_file.unlink()  # as if killed after its last checkpoint, before the end
+    raw = small_job.output_dir / "models" / "raw"
+    run_file = raw / "sft_run.json"
+    run_file.unlink()  # as if killed after its first checkpoint: step 2 and the end never happened
+    shutil.rmtree(raw / "checkpoint-2")
+    assert (raw / "checkpoint-1").is_dir()
     again = pipeline_stages.stage_sft(small_job)
     assert again["crossagent"] == first["crossagent"]  # finished: read back, not retrained
     assert again["raw"]["global_step"] == 2 and run_file.exists()
+    assert again["raw"]["resumed_from"].endswith("checkpoint-1")
