@@ -48,9 +48,17 @@ class JobPlan:
     """Token limit of one model decision (the longest action of the tiny data is ~20 tokens)."""
 
 
+PAPER_MODELS: dict[str, str] = {
+    "crossagent": "mixed",
+    "raw": "raw",
+    "motion": "motion",
+    "grounding": "grounding",
+}
+"""CrossAgent and the paper's single-space baselines (RawHA, MotionHA, GroundHA), by name -> spaces."""
+
 JOB_PLANS: dict[str, JobPlan] = {
     "tiny": JobPlan(
-        sft_models={"crossagent": "mixed", "raw": "raw", "motion": "motion", "grounding": "grounding"},
+        sft_models=PAPER_MODELS,
         # Same optimizer budget per baseline (540 steps of 8 rows: ~3 epochs of a decision-point config,
         # 0.6 of the dense raw one); CrossAgent's mixed config has a row per space per decision, so
         # 1,290 steps give it 1.5 epochs. Sized so the whole job fits an hour on 2 cores.
@@ -63,7 +71,7 @@ JOB_PLANS: dict[str, JobPlan] = {
         eval_max_new_tokens=24,
     ),
     "small": JobPlan(
-        sft_models={"crossagent": "mixed", "raw": "raw", "motion": "motion", "grounding": "grounding"},
+        sft_models=PAPER_MODELS,
         sft_overrides=dict(num_train_epochs=3.0),
         sft_parallel=1,
         eval_episodes_per_task=8,
