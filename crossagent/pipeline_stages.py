@@ -61,7 +61,7 @@ JOB_PLANS: dict[str, JobPlan] = {
         sft_models=PAPER_MODELS,
         # Same optimizer budget per baseline (540 steps of 8 rows: ~3 epochs of a decision-point config,
         # 0.6 of the dense raw one); CrossAgent's mixed config has a row per space per decision, so
-        # 1,290 steps give it 1.5 epochs. Sized so the whole job fits an hour on 2 cores.
+        # 1,290 steps give it 1.5 epochs.
         sft_overrides=dict(max_steps=540, save_steps=200, logging_steps=20),
         sft_model_overrides={"crossagent": dict(max_steps=1290)},
         sft_parallel=2,
@@ -79,7 +79,7 @@ JOB_PLANS: dict[str, JobPlan] = {
         eval_workers=2,
     ),
 }
-"""The tiny plan fits the 60-minute budget on 2 CPU cores (stage times are in the README)."""
+"""The tiny plan is sized for an hour on 2 CPU cores; measured 63-67 min (stage times in the README)."""
 
 
 def model_dir(output_dir: pathlib.Path, name: str) -> pathlib.Path:
