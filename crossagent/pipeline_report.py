@@ -19,9 +19,7 @@ matplotlib.use("Agg")  # servers without a display
 import matplotlib.pyplot as plt
 
 from crossagent.evaluation.files import atomic_write_text
-from crossagent.evaluation.report import markdown_table
-from crossagent.evaluation.results import read_results
-from crossagent.evaluation.success_rate import compute_success_rate
+from crossagent.evaluation.report import REPORT_FILES, markdown_table
 from crossagent.tasks import CATEGORIES
 
 logger = logging.getLogger(__name__)
@@ -82,13 +80,11 @@ def stage_times_table(stages: dict[str, dict]) -> str:
 
 
 def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_models: list[str]) -> dict:
-    """Write report.md and its plots; returns the headline numbers of every agent."""
-    from crossagent.evaluation.report import write_report
-
-    metrics_by_agent = {}
-    for agent in agents:
-        _, results, _ = read_results(output_dir / "eval" / agent / "results.jsonl")
-        metrics_by_agent[agent] = compute_success_rate(results, categories=CATEGORIES)
+    """Write report.md and its plot; returns the headline numbers of every agent."""
+    metrics_by_agent = {
+        agent: json.loads((output_dir / "eval" / agent / REPORT_FILES["eval_info"]).read_text())["metrics"]
+        for agent in agents
+    }
     accuracy = {}
     for name in sft_models:
         path = output_dir / "models" / name / "sft_metrics.json"
@@ -96,9 +92,6 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
             accuracy[name] = json.loads(path.read_text())
     state = json.loads((output_dir / "pipeline.json").read_text())
     plot = plot_asr_by_agent(metrics_by_agent, output_dir / "report" / "asr.png")
-    for agent in agents:
-        _, results, _ = read_results(output_dir / "eval" / agent / "results.jsonl")
-        write_report(output_dir / "report" / agent, results, agent, categories=CATEGORIES)
     episodes = {agent: m["num_episodes"] for agent, m in metrics_by_agent.items()}
     text = "\n".join(
         [

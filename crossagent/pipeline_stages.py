@@ -189,9 +189,7 @@ def eval_agents(config, plan: JobPlan) -> dict[str, str]:
 
 def stage_eval(config) -> dict:
     """Every trained model and baseline agent over the whole task suite (resumes a half-run evaluation)."""
-    from crossagent.evaluation.results import read_results
     from crossagent.evaluation.runner import EvalConfig, run_evaluation
-    from crossagent.evaluation.success_rate import compute_success_rate
 
     plan = JOB_PLANS[config.preset]
     summary = {}
@@ -207,13 +205,13 @@ def stage_eval(config) -> dict:
         )
         paths = run_evaluation(agent, eval_config, agent_kwargs={"max_new_tokens": plan.eval_max_new_tokens})
         seconds = time.perf_counter() - start
-        _, results, _ = read_results(folder / "results.jsonl")
-        metrics = compute_success_rate(results)
+        metrics = json.loads(paths["eval_info"].read_text())["metrics"]  # scored once, by the runner
+        episodes = metrics["num_episodes"]
         summary[name] = {
             "folder": str(folder),
-            "episodes": len(results),
+            "episodes": episodes,
             "seconds": round(seconds, 1),
-            "episodes_per_s": round(len(results) / seconds, 3) if seconds > 0 else None,
+            "episodes_per_s": round(episodes / seconds, 3) if seconds > 0 else None,
             "asr": metrics["asr"]["overall"]["rate"],
             "id_asr": metrics["asr"]["per_split"]["in_domain"]["rate"],
             "ood_asr": metrics["asr"]["per_split"]["out_of_domain"]["rate"],
