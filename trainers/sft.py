@@ -34,6 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--output-dir", help="the saved model folder (checkpoints inside)")
     parser.add_argument("--init-model", help="start from this saved CrossAgentForActions folder")
+    parser.add_argument("--history-length", type=int, help="previous actions in the prompt (0: none)")
     parser.add_argument("--max-steps", type=int, help="optimizer steps (-1: --epochs)")
     parser.add_argument("--epochs", type=float, dest="num_train_epochs", help="epochs when --max-steps is -1")
     parser.add_argument("--per-device-batch-size", type=int)

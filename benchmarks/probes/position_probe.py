@@ -80,7 +80,9 @@ def fwd(pv, randpre=False):
     if prefix_len:
         ids = torch.randint(100, 3000, (B, int(torch.randint(1, prefix_len + 1, (1,)))))
         parts.append(emb(ids))
-    if "summarylast" not in variant:  # `summarylast`: read the answer at the summary token itself
+    if "sumadd" in variant:  # `sumadd`: the answer token's embedding plus the image summary (no extra token)
+        parts.append(emb(qid).expand(B, 1, -1) + summary(f.flatten(1)).unsqueeze(1))
+    elif "summarylast" not in variant:  # `summarylast`: read the answer at the summary token itself
         parts.append(emb(qid).expand(B, 1, -1))
     h = m.model.language_model(inputs_embeds=torch.cat(parts, 1)).last_hidden_state[:, -1]
     return m.lm_head(h)[:, cls_ids]

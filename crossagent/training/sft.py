@@ -179,6 +179,8 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
 
     # 2. Model and collator.
     model, processor = build_model_and_processor(config)
+    if config.history_length is not None:
+        processor.history_length = config.history_length
     collator = ActionSFTCollator(processor, config.spaces)
     output_dir = pathlib.Path(config.output_dir)
     card_context = {

@@ -38,6 +38,10 @@ class CrossAgentSFTConfig:
     """The saved model folder; checkpoints go to its `checkpoint-<step>/` subfolders."""
     init_model: str | None = None
     """A saved CrossAgentForActions folder to start from; None builds a random model of `preset`."""
+    history_length: int | None = None
+    """Previous actions the prompt shows (saved with the processor, so evaluation shows as many); None keeps
+    the preset's or `init_model`'s. 0 shows none: a model that sees its own last actions can learn to copy
+    them, which dense one-row-per-tick raw data rewards (README, "Cold-start SFT")."""
     train_split: str = "train"
     """Dataset split to train on."""
     eval_split: str = "validation"
@@ -104,6 +108,10 @@ class CrossAgentSFTConfig:
                 raise ValueError(f"{name}={getattr(self, name)} must be >= 1.")
         if self.max_steps == 0 or self.max_steps < -1:
             raise ValueError(f"max_steps={self.max_steps} must be >= 1, or -1 to train num_train_epochs.")
+        if self.history_length is not None and self.history_length < 0:
+            raise ValueError(
+                f"history_length={self.history_length} must be >= 0 (0 shows no previous actions)."
+            )
         for name in ("gradient_accumulation_steps", "global_batch_size", "max_train_rows"):
             value = getattr(self, name)
             if value is not None and value < 1:

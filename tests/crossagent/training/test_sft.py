@@ -77,10 +77,16 @@ def test_resume_continues_from_the_same_step_and_data(sft_config, tmp_path):
 
 
 def test_single_space_baseline(sft_config):
-    summary = train_sft(sft_config(action_spaces="grounding", max_steps=1))
+    summary = train_sft(sft_config(action_spaces="grounding", max_steps=1, history_length=0))
     assert set(summary["metrics"]) == {"grounding", "all"} and summary["metrics"]["all"]["rows"] == 2
     card = pathlib.Path(summary["output_dir"], "README.md").read_text()
     assert "grounding-only baseline" in card
+    # history_length=0 is saved with the processor: the evaluated prompt shows no previous actions either.
+    processor = AutoProcessor.from_pretrained(summary["output_dir"], trust_remote_code=True)
+    prompt = processor.apply_chat_template(
+        processor.build_messages("mine dirt", ["<|raw|>no_op"]), tokenize=False
+    )
+    assert processor.history_length == 0 and "no_op" not in prompt and "Previous actions:" in prompt
 
 
 @pytest.fixture

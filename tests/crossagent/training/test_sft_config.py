@@ -32,6 +32,7 @@ def test_yaml_round_trip_and_overrides(tmp_path):
         ("tiny", {}, "dataset is empty"),
         ("tiny", {"dataset": "d", "per_device_batch_size": 0}, "per_device_batch_size=0"),
         ("tiny", {"dataset": "d", "max_steps": 0}, "max_steps=0"),
+        ("tiny", {"dataset": "d", "history_length": -1}, "history_length=-1 must be >= 0"),
     ],
 )
 def test_bad_config_names_the_field(config, overrides, message):
