@@ -22,7 +22,9 @@ def test_modeling_package_is_flat():
             else:
                 continue
             for name in names:
-                assert not name.startswith(("crossagent", "modeling_crossagent")), f"{path.name} imports {name}"
+                assert not name.startswith(("crossagent", "modeling_crossagent")), (
+                    f"{path.name} imports {name}"
+                )
 
 
 def test_no_pickle_in_sources():

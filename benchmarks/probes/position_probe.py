@@ -97,7 +97,11 @@ if "freezevp" in variant:
 vision_mult = float(variant.split("vlr")[1].split("_")[0]) if "vlr" in variant else 1.0
 vision_params = list(vt.parameters()) + list(m.model.projector.parameters())
 vision_ids = {id(q) for q in vision_params}
-rest = [q for q in m.parameters() if id(q) not in vision_ids] + list(flat.parameters()) + list(summary.parameters())
+rest = (
+    [q for q in m.parameters() if id(q) not in vision_ids]
+    + list(flat.parameters())
+    + list(summary.parameters())
+)
 opt = torch.optim.AdamW([{"params": rest}, {"params": vision_params, "lr": lr * vision_mult}], lr)
 t = time.time()
 for s in range(steps):

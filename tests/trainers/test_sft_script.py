@@ -1,6 +1,5 @@
 """trainers/sft.py: flags reach the config; bad input is a one-line error and exit status 2."""
 
-
 import pytest
 
 
