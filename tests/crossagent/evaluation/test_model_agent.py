@@ -85,3 +85,27 @@ def parse_or_none(text):
         return parse(text)
     except ActionParseError:
         return None
+
+
+def test_stopped_rows_keep_their_tokens_and_the_rest_go_on(tiny):
+    """A row stopped by `stop_row` keeps its tokens so far and leaves the batch; the others go on to the
+    end and match `generate` (the untrained model repeats tokens, so this checks the bookkeeping of
+    the rows, not the pruned cache's contents)."""
+    model, processor = tiny
+    observations, tasks, histories = batch()
+    inputs = processor.prepare_act_inputs(
+        [o["image"] for o in observations], [t.instruction for t in tasks], histories
+    )
+    with torch.no_grad():
+        sequences = model.generate(**inputs, max_new_tokens=8, min_new_tokens=8, do_sample=False)
+    expected = sequences[:, inputs["input_ids"].shape[1] :].tolist()
+    stop_first = {expected[0][0]}  # rows starting like row 0 stop after one token
+    assert any(row[0] not in stop_first for row in expected)  # and some rows go on
+    rows = ModelAgent(model, processor)._decoder.generate(
+        inputs["input_ids"], inputs["attention_mask"], inputs["pixel_values"], 8,
+        stop_row=lambda tokens: tokens[0] in stop_first,
+    )  # fmt: skip
+    eos = processor.tokenizer.eos_token_id
+    for row, reference in zip(rows, expected):
+        end = reference.index(eos) + 1 if eos in reference else 8
+        assert row == (reference[:1] if reference[0] in stop_first else reference[:end])
