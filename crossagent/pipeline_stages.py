@@ -59,8 +59,8 @@ PAPER_MODELS: dict[str, str] = {
 JOB_PLANS: dict[str, JobPlan] = {
     "tiny": JobPlan(
         sft_models=PAPER_MODELS,
-        # Same optimizer budget per baseline (540 steps of 8 rows: ~3 epochs of a decision-point config,
-        # 0.6 of the dense raw one); CrossAgent's mixed config has a row per space per decision, so
+        # Same optimizer budget per baseline (540 steps of 8 rows: 3.4 epochs of a decision-point config,
+        # 0.9 of the dense raw one); CrossAgent's mixed config has a row per space per decision, so
         # 1,290 steps give it 1.5 epochs.
         # No previous actions in the prompt (history_length=0). With the last 4 shown, the raw baseline
         # learned to repeat its last action (one row per tick: mostly repeats) and solved 2 of 20 mine/kill
