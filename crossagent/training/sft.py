@@ -190,6 +190,7 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
         "config": dataclasses.asdict(config),
         "config_yaml": yaml.safe_dump(dataclasses.asdict(config), sort_keys=False).strip(),
         "num_parameters": model.num_parameters(),
+        "history_length": processor.history_length,
         "data": {
             "path": config.dataset,
             "config": config.action_spaces,

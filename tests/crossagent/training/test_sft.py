@@ -87,6 +87,7 @@ def test_single_space_baseline(sft_config):
         processor.build_messages("mine dirt", ["<|raw|>no_op"]), tokenize=False
     )
     assert processor.history_length == 0 and "no_op" not in prompt and "Previous actions:" in prompt
+    assert "| previous actions in the prompt | 0 " in card
 
 
 @pytest.fixture
