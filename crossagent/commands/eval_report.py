@@ -6,7 +6,7 @@ import argparse
 import pathlib
 import re
 
-from crossagent.evaluation.files import atomic_write_text
+from crossagent.files import write_text_atomic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
         metrics_by_agent[agent] = compute_success_rate(results, categories=args.categories)
         print(f"{agent}: {len(results)} episodes -> {folder}")
     table = markdown_table(metrics_by_agent, args.categories)
-    atomic_write_text(args.output_dir / "comparison.md", table)
+    write_text_atomic(args.output_dir / "comparison.md", table)
     print(table)
     return 0

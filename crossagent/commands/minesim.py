@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from crossagent.files import atomic_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,10 +23,8 @@ def save_png(frame: np.ndarray, path: Path, upscale: int) -> None:
     import matplotlib.pyplot as plt
 
     big = np.kron(frame, np.ones((upscale, upscale, 1), np.uint8))
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
-    os.close(fd)
-    plt.imsave(tmp, big)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        plt.imsave(tmp, big, format="png")
 
 
 def start_in_biome(seed: int, biome: str) -> tuple[float, float]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import pathlib
 
-from crossagent.pipeline import PRESETS, PipelineConfig, run_pipeline
+from crossagent.pipeline import PipelineConfig, run_pipeline
+from crossagent.presets import PRESET_NAMES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("pipeline", help="run every stage of the method into one folder")
-    parser.add_argument("--preset", choices=PRESETS, default="tiny", help="model and data scale")
+    parser.add_argument("--preset", choices=PRESET_NAMES, default="tiny", help="model and data scale")
     parser.add_argument(
         "--output-dir", type=pathlib.Path, default=None, help="default outputs/pipeline-PRESET"
     )

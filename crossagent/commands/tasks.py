@@ -85,7 +85,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from crossagent.pipeline import write_json_atomic
+    from crossagent.files import write_json_atomic
     from crossagent.sim.sim import MineSim
     from crossagent.tasks import select_tasks
     from crossagent.tasks.check import check_tasks, format_table, overall, results_json

@@ -1,18 +1,15 @@
-"""The README dataset card of a mixed-action folder (model_cards/mixed_dataset_card.md.jinja)."""
+"""The README dataset card of a mixed-action folder (crossagent/cards/templates/mixed_dataset_card.md.jinja)."""
 
 from __future__ import annotations
 
 import collections
-import pathlib
 from collections.abc import Mapping, Sequence
 
-import jinja2
-
+from crossagent import cards
 from crossagent.datasets.writer import Shards
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 CARD_TEMPLATE = "mixed_dataset_card.md.jinja"
-CARDS_DIR = pathlib.Path(__file__).resolve().parents[2] / "model_cards"
 LICENSE_TEXT = (
     "Apache-2.0 for this dataset. Block, item and mob names and recipes come from minecraft-data (MIT); "
     "Minecraft is a trademark of Mojang Studios, which is not affiliated with this project."
@@ -76,16 +73,9 @@ def render_card(
     codebook: str,
     dense: Mapping[str, Mapping[str, Sequence[dict]]] | None = None,
 ) -> str:
-    template = CARDS_DIR / CARD_TEMPLATE
-    if not template.is_file():
-        raise FileNotFoundError(f"dataset card template {template} is missing; run from a source checkout")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(CARDS_DIR),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
     config_counts, category_counts = count_rows(rows, dense)
-    return env.get_template(CARD_TEMPLATE).render(
+    return cards.render_card(
+        CARD_TEMPLATE,
         shards=shards,
         config_counts=config_counts,
         category_counts=category_counts,

@@ -7,6 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from crossagent.executors.motion import MOTION_TICKS
+from crossagent.presets import get_preset
 from modeling_crossagent.action_spaces import NUM_LATENT_CODES
 
 HISTORY_MODES = ("space", "raw")
@@ -77,19 +78,9 @@ class MixedBuildConfig:
         return settings
 
 
-PRESET_CONFIGS: dict[str, MixedBuildConfig] = {
-    # image sizes = crossagent.models.presets.PRESETS[...].image_size (checked in the tests)
-    "tiny": MixedBuildConfig(episodes_per_task=6, image_size=64),
-    "small": MixedBuildConfig(episodes_per_task=80, image_size=128),
-}
-"""Data of the pipeline's presets: tiny 7,480 `mixed` rows and 8,510 dense `raw` rows (20 s to build on 2 busy
-cores), small ~100k `mixed` rows."""
-
-
 def preset_config(preset: str, **overrides) -> MixedBuildConfig:
-    if preset not in PRESET_CONFIGS:
-        raise ValueError(f"preset={preset!r} is unknown; choose one of {', '.join(PRESET_CONFIGS)}")
-    return dataclasses.replace(PRESET_CONFIGS[preset], **overrides)
+    """The mixed-action data of a preset (`crossagent.presets`), with `overrides` on top."""
+    return MixedBuildConfig(**{**get_preset(preset).data, **overrides})
 
 
 def _flag(name: str) -> str:

@@ -7,7 +7,6 @@ renamed into place, so a killed run never leaves a half-written PNG.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: evaluation runs on servers without a display
 import matplotlib.pyplot as plt
 
+from crossagent.files import atomic_path
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 SPACE_COLORS = {
@@ -29,15 +29,11 @@ GROUP_LABELS = {"in_domain": "in-domain (train tasks)", "out_of_domain": "out-of
 
 
 def _save(figure: plt.Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-    os.close(fd)
     try:
-        figure.savefig(tmp, dpi=120, bbox_inches="tight")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            figure.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
     finally:
         plt.close(figure)
-        Path(tmp).unlink(missing_ok=True)
     return path
 
 

@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from crossagent.evaluation import plots
-from crossagent.evaluation.files import atomic_write_text
 from crossagent.evaluation.records import SPLITS, EpisodeResult, validate_records
 from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
+from crossagent.files import write_text_atomic
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPORT_FILES = {
@@ -257,13 +257,13 @@ def write_report(
     paths = {key: output_dir / name for key, name in REPORT_FILES.items()}
     info = build_eval_info(records, agent_name, eval_s=eval_s, categories=categories)
     metrics = info["metrics"]
-    atomic_write_text(paths["eval_info"], json.dumps(info, indent=2) + "\n")
+    write_text_atomic(paths["eval_info"], json.dumps(info, indent=2) + "\n")
     plots.plot_success_per_category(
         metrics, paths["success_per_category"], f"{agent_name}: success per category"
     )
     plots.plot_id_vs_ood(metrics, paths["id_vs_ood"], f"{agent_name}: in-domain vs out-of-domain")
     plots.plot_action_space_usage(metrics, paths["action_space_usage"], f"{agent_name}: action-space usage")
-    atomic_write_text(paths["table"], markdown_table({agent_name: metrics}, categories))
+    write_text_atomic(paths["table"], markdown_table({agent_name: metrics}, categories))
     card_block = model_index(metrics, model_name or agent_name)
-    atomic_write_text(paths["model_index"], yaml.safe_dump(card_block, sort_keys=False))
+    write_text_atomic(paths["model_index"], yaml.safe_dump(card_block, sort_keys=False))
     return paths

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from crossagent.evaluation.files import atomic_write_text
 from crossagent.evaluation.records import EpisodeResult, validate_record
+from crossagent.files import write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class ResultsStore:
             if self.path.exists() and self.path.stat().st_size > 0:
                 self._load_existing()
             else:
-                atomic_write_text(self.path, json.dumps(self._header()) + "\n")
+                write_text_atomic(self.path, json.dumps(self._header()) + "\n")
             self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 -- held until close()
         except BaseException:
             self._lock.close()
@@ -155,7 +155,7 @@ class ResultsStore:
         if partial:
             logger.warning("%s: dropping a partial last line left by an interrupted run", self.path)
             lines = [json.dumps(header)] + [json.dumps(r.to_dict()) for r in results]
-            atomic_write_text(self.path, "\n".join(lines) + "\n")
+            write_text_atomic(self.path, "\n".join(lines) + "\n")
         self._results = results
         self._done = {(r.task_id, r.episode) for r in results}
         logger.info("%s: resuming with %d finished episodes", self.path, len(results))

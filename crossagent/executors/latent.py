@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ from safetensors.numpy import load_file, save_file
 
 from crossagent.executors.base import EnvAction, InvalidAction, PlannedExecutor
 from crossagent.executors.raw import env_to_raw, raw_to_env
+from crossagent.files import atomic_path
 from modeling_crossagent.action_spaces import (
     BUTTONS,
     CAMERA_DEGREES_PER_UNIT,
@@ -154,11 +154,8 @@ class LatentCodebook:
             "camera_scale": repr(self.camera_scale),
             "buttons": json.dumps(list(BUTTONS)),
         }
-        folder = os.path.dirname(os.path.abspath(path))
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as tmp:
-            tmp_path = tmp.name
-        save_file({"centroids": self.centroids}, tmp_path, metadata=metadata)
-        os.replace(tmp_path, path)
+        with atomic_path(path) as tmp:
+            save_file({"centroids": self.centroids}, str(tmp), metadata=metadata)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> LatentCodebook:

@@ -13,10 +13,10 @@ import pathlib
 from collections.abc import Sequence
 
 import datasets
-import jinja2
 import pyarrow.parquet as pq
 
 import crossagent
+from crossagent import cards
 from crossagent.datasets.hub_folder import staged_folder, write_fingerprinted_shard
 from crossagent.tasks.splits import SPLITS
 from crossagent.tasks.task import CATEGORIES, Task
@@ -24,7 +24,6 @@ from crossagent.tasks.task import CATEGORIES, Task
 logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "tasks_dataset_card.md.jinja"
-CARDS_DIR = pathlib.Path(__file__).resolve().parents[2] / "model_cards"
 
 FEATURES = datasets.Features(
     {
@@ -56,17 +55,9 @@ def category_counts(tasks: Sequence[Task]) -> dict[str, dict[str, int]]:
 
 
 def render_card(tasks: Sequence[Task], shards: dict[str, str]) -> str:
-    if not (CARDS_DIR / CARD_TEMPLATE).is_file():
-        raise FileNotFoundError(
-            f"dataset card template {CARDS_DIR / CARD_TEMPLATE} is missing; run from a source checkout"
-        )
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(CARDS_DIR),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
     counts = category_counts(tasks)
-    return env.get_template(CARD_TEMPLATE).render(
+    return cards.render_card(
+        CARD_TEMPLATE,
         counts=counts,
         splits=SPLITS,
         totals={split: sum(row[split] for row in counts.values()) for split in SPLITS},

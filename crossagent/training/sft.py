@@ -32,7 +32,8 @@ from transformers.trainer import TRAINING_ARGS_NAME
 from transformers.trainer_utils import get_last_checkpoint
 from trl import SFTConfig, SFTTrainer
 
-from crossagent.training.model_card import render_model_card, write_text_atomic
+from crossagent.cards import render_card
+from crossagent.files import write_text_atomic
 from crossagent.training.sft_collator import ActionSFTCollator
 from crossagent.training.sft_config import CrossAgentSFTConfig
 from crossagent.training.sft_data import load_sft_split
@@ -47,7 +48,7 @@ CONFIG_FILE = "sft_config.yaml"
 
 
 class CrossAgentSFTTrainer(SFTTrainer):
-    """TRL's SFTTrainer with CrossAgent's model card (rendered from model_cards/, data + config + metrics).
+    """TRL's SFTTrainer with CrossAgent's model card (rendered from crossagent/cards/, data + config + metrics).
 
     The loss is SFTTrainer's own (fused LM head, NLL over the label positions, i.e. the action tokens the
     collator leaves unmasked).
@@ -79,7 +80,7 @@ class CrossAgentSFTTrainer(SFTTrainer):
         context = {**self.card_context, "model_name": model_name or self.card_context["model_name"]}
         context["training"] = {**context["training"], "global_step": self.state.global_step}
         write_text_atomic(
-            pathlib.Path(self.args.output_dir) / "README.md", render_model_card(CARD_TEMPLATE, **context)
+            pathlib.Path(self.args.output_dir) / "README.md", render_card(CARD_TEMPLATE, **context)
         )
 
 

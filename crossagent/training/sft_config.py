@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from crossagent.presets import PRESETS, get_preset
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 SPACE_CHOICES: tuple[str, ...] = ("mixed", *ACTION_SPACES)
@@ -25,10 +26,10 @@ SPACE_CHOICES: tuple[str, ...] = ("mixed", *ACTION_SPACES)
 
 @dataclass
 class CrossAgentSFTConfig:
-    """One SFT run; field docstrings say what each does. Presets in SFT_PRESETS set the defaults."""
+    """One SFT run; field docstrings say what each does. The preset's `sft` settings (crossagent.presets) set the defaults."""
 
     preset: str = "tiny"
-    """Model preset (crossagent.models.presets: `tiny`, `small`) and the training defaults that go with it."""
+    """Model preset (crossagent.presets: `tiny`, `small`) and the training defaults that go with it."""
     dataset: str = ""
     """Folder (or Hub id) of the mixed-action dataset in Hub format, with configs `mixed` and one per space."""
     action_spaces: str = "mixed"
@@ -92,10 +93,7 @@ class CrossAgentSFTConfig:
     """Any other `trl.SFTConfig` / `TrainingArguments` fields, passed through unchanged."""
 
     def __post_init__(self) -> None:
-        from crossagent.models.presets import PRESETS
-
-        if self.preset not in SFT_PRESETS or self.preset not in PRESETS:
-            raise ValueError(f"preset={self.preset!r} is unknown; choose one of {sorted(SFT_PRESETS)}.")
+        get_preset(self.preset)  # a clear error naming the presets
         if self.action_spaces not in SPACE_CHOICES:
             raise ValueError(
                 f"action_spaces={self.action_spaces!r} is unknown; choose one of {list(SPACE_CHOICES)} "
@@ -145,39 +143,19 @@ class CrossAgentSFTConfig:
         return per_device, accumulation
 
 
-SFT_PRESETS: dict[str, dict] = {
-    "tiny": dict(
-        per_device_batch_size=8,
-        learning_rate=1e-3,
-        warmup_steps=10,
-        save_steps=100,
-        dataloader_num_workers=0,
-    ),
-    "small": dict(
-        per_device_batch_size=32,
-        learning_rate=3e-4,
-        warmup_steps=100,
-        weight_decay=0.01,
-        save_steps=500,
-        dataloader_num_workers=4,
-        max_eval_rows=2048,
-    ),
-}
-"""Training defaults per model preset; `tiny` is sized for a 2-core CPU, `small` for one GPU."""
-
 FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(CrossAgentSFTConfig))
 
 
 def load_sft_config(config: str | os.PathLike = "tiny", **overrides) -> CrossAgentSFTConfig:
     """A preset name or a YAML file, then `overrides` (None values are ignored) -> a checked config."""
     values: dict = {}
-    if str(config) in SFT_PRESETS:
+    if str(config) in PRESETS:
         values["preset"] = str(config)
     else:
         path = pathlib.Path(config)
         if not path.is_file():
             raise ValueError(
-                f"--config {str(config)!r} is neither a preset ({sorted(SFT_PRESETS)}) nor a YAML file."
+                f"--config {str(config)!r} is neither a preset ({', '.join(PRESETS)}) nor a YAML file."
             )
         values = yaml.safe_load(path.read_text()) or {}
         if not isinstance(values, dict):
@@ -186,10 +164,7 @@ def load_sft_config(config: str | os.PathLike = "tiny", **overrides) -> CrossAge
     unknown = sorted(set(values) - FIELD_NAMES)
     if unknown:
         raise ValueError(f"Unknown SFT config field(s) {unknown}; valid fields: {sorted(FIELD_NAMES)}.")
-    preset = values.get("preset", "tiny")
-    if preset not in SFT_PRESETS:
-        raise ValueError(f"preset={preset!r} is unknown; choose one of {sorted(SFT_PRESETS)}.")
-    return CrossAgentSFTConfig(**{**SFT_PRESETS[preset], **values})
+    return CrossAgentSFTConfig(**{**get_preset(values.get("preset", "tiny")).sft, **values})
 
 
 def save_sft_config(config: CrossAgentSFTConfig, path: str | os.PathLike) -> None:

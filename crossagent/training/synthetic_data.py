@@ -21,13 +21,12 @@ from __future__ import annotations
 import io
 import os
 import pathlib
-import shutil
-import tempfile
 
 import numpy as np
 from datasets import Dataset, Features, Image, List, Value
 from PIL import Image as PILImage
 
+from crossagent.datasets.hub_folder import staged_folder
 from modeling_crossagent.action_spaces import (
     ACTION_SPACES,
     GroundingAction,
@@ -169,8 +168,12 @@ def write_synthetic_dataset(
     """Write the dataset to `folder` (built in a temporary folder, then moved into place); `blind`: see
     `synthetic_rows`."""
     folder = pathlib.Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+    with staged_folder(folder, overwrite=True) as staging:
+        _write_splits(staging, train_episodes, validation_episodes, steps, seed, image_size, blind)
+    return folder
+
+
+def _write_splits(staging, train_episodes, validation_episodes, steps, seed, image_size, blind) -> None:
     episodes = {"train": train_episodes, "validation": validation_episodes}
     num_rows: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for index, split in enumerate(SPLITS):
@@ -186,7 +189,3 @@ def write_synthetic_dataset(
             part.to_parquet(str(staging / config / f"{split}-00000-of-00001.parquet"))
             num_rows[config][split] = len(part)
     (staging / "README.md").write_text(_card(num_rows))
-    if folder.exists():
-        shutil.rmtree(folder)
-    os.replace(staging, folder)
-    return folder

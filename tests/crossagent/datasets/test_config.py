@@ -2,15 +2,13 @@ import dataclasses
 
 import pytest
 
-from crossagent.datasets.config import PRESET_CONFIGS, MixedBuildConfig, preset_config
+from crossagent.datasets.config import MixedBuildConfig, preset_config
+from crossagent.presets import PRESETS
 
 
 def test_presets_render_at_the_model_presets_image_size():
-    presets = pytest.importorskip(
-        "crossagent.models.presets", reason="the model presets land with the model branch"
-    )
-    for name, config in PRESET_CONFIGS.items():
-        assert config.image_size == presets.PRESETS[name].image_size
+    for name, preset in PRESETS.items():
+        assert preset_config(name).image_size == preset.model.image_size
 
 
 def test_preset_overrides_and_bad_values():

@@ -2,8 +2,9 @@
 
 import pytest
 
-from crossagent.models.presets import PRESETS, build_config, build_model
+from crossagent.models.presets import build_config, build_model
 from crossagent.models.tokenizer import build_tokenizer
+from crossagent.presets import get_preset
 from modeling_crossagent.action_spaces import SPACE_TOKENS
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
 
@@ -25,11 +26,11 @@ def test_tiny_is_at_most_10m_parameters_and_matches_the_tokenizer(tokenizer):
 
 
 def test_small_is_about_100m_parameters(tokenizer):
-    model = CrossAgentForActions(build_config(PRESETS["small"], tokenizer))
+    model = CrossAgentForActions(build_config(get_preset("small").model, tokenizer))
     assert 80_000_000 <= sum(p.numel() for p in model.parameters()) <= 130_000_000
     assert model.config.image_seq_length == 64
 
 
 def test_unknown_preset_is_a_value_error(tokenizer):
-    with pytest.raises(ValueError, match="Unknown preset 'huge'"):
+    with pytest.raises(ValueError, match="preset='huge' is unknown"):
         build_model("huge", tokenizer)

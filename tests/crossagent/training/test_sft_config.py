@@ -1,6 +1,7 @@
 import pytest
 
-from crossagent.training.sft_config import SFT_PRESETS, load_sft_config, save_sft_config
+from crossagent.presets import get_preset
+from crossagent.training.sft_config import load_sft_config, save_sft_config
 
 
 def test_presets_load_and_differ():
@@ -9,7 +10,7 @@ def test_presets_load_and_differ():
     assert tiny.preset == "tiny" and small.preset == "small"
     assert (
         small.per_device_batch_size
-        == SFT_PRESETS["small"]["per_device_batch_size"]
+        == get_preset("small").sft["per_device_batch_size"]
         != tiny.per_device_batch_size
     )
     assert tiny.spaces == ("raw", "motion", "grounding", "skill", "latent")

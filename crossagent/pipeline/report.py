@@ -18,8 +18,10 @@ import matplotlib
 matplotlib.use("Agg")  # servers without a display
 import matplotlib.pyplot as plt
 
-from crossagent.evaluation.files import atomic_write_text
 from crossagent.evaluation.report import REPORT_FILES, markdown_table
+from crossagent.files import write_text_atomic
+from crossagent.pipeline.evaluation import eval_agents
+from crossagent.pipeline.plan import PipelineConfig
 from crossagent.tasks import CATEGORIES
 
 logger = logging.getLogger(__name__)
@@ -112,7 +114,7 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
             stage_times_table(state["stages"]),
         ]
     )
-    atomic_write_text(output_dir / "report.md", text)
+    write_text_atomic(output_dir / "report.md", text)
     return {
         "report": str(output_dir / "report.md"),
         "agents": {
@@ -124,3 +126,9 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
             for agent, m in metrics_by_agent.items()
         },
     }
+
+
+def stage_report(config: PipelineConfig) -> dict:
+    """report.md: the paper-form comparison table, validation accuracy per space, stage times, plots."""
+    plan = config.plan
+    return write_pipeline_report(config.output_dir, list(eval_agents(config, plan)), list(plan.sft_models))

@@ -37,15 +37,17 @@ def test_mixed_stage_builds_the_presets_dataset_under_data_mixed(tmp_path, monke
 
     import datasets
 
-    from crossagent.datasets import config as data_config
-    from crossagent.pipeline import STAGES, stage_mixed
+    from crossagent import presets
+    from crossagent.pipeline.data import stage_mixed
+    from crossagent.pipeline.stages import STAGES
 
     names = [name for name, _ in STAGES]
     assert names == ["environment", "tasks", "mixed", "sft", "eval", "report"]
+    tiny = presets.PRESETS["tiny"]
     small = dataclasses.replace(
-        data_config.PRESET_CONFIGS["tiny"], tasks="mine_block:dirt", episodes_per_task=2, workers=1
+        tiny, data={**tiny.data, "tasks": "mine_block:dirt", "episodes_per_task": 2, "workers": 1}
     )
-    monkeypatch.setitem(data_config.PRESET_CONFIGS, "tiny", small)
+    monkeypatch.setitem(presets.PRESETS, "tiny", small)
     summary = stage_mixed(PipelineConfig(output_dir=tmp_path))
     folder = tmp_path / "data" / "mixed"
     assert summary["folder"] == str(folder) and summary["rows"]["mixed"]["total"] > 0

@@ -7,10 +7,14 @@ import shutil
 
 import pytest
 
-from crossagent import pipeline_stages
-from crossagent.pipeline import PipelineConfig, run_pipeline, stage_mixed
+from crossagent import presets
+from crossagent.pipeline import PipelineConfig, run_pipeline
+from crossagent.pipeline.data import stage_mixed
+from crossagent.pipeline.evaluation import stage_eval
+from crossagent.pipeline.report import stage_report
+from crossagent.pipeline.training import stage_sft
 
-SMALL_PLAN = pipeline_stages.JobPlan(
+SMALL_PLAN = dict(
     sft_models={"crossagent": "mixed", "raw": "raw"},
     sft_overrides=dict(max_steps=2, per_device_batch_size=2, save_steps=1, max_eval_rows=8),
     sft_parallel=2,
@@ -25,22 +29,18 @@ SMALL_PLAN = pipeline_stages.JobPlan(
 
 @pytest.fixture
 def small_job(tmp_path, monkeypatch):
-    from crossagent.datasets import config as data_config
-
-    small = dataclasses.replace(
-        data_config.PRESET_CONFIGS["tiny"], tasks="mine_block:dirt", episodes_per_task=3, workers=1
-    )
-    monkeypatch.setitem(data_config.PRESET_CONFIGS, "tiny", small)
-    monkeypatch.setitem(pipeline_stages.JOB_PLANS, "tiny", SMALL_PLAN)
+    tiny = presets.PRESETS["tiny"]
+    data = {**tiny.data, "tasks": "mine_block:dirt", "episodes_per_task": 3, "workers": 1}
+    monkeypatch.setitem(presets.PRESETS, "tiny", dataclasses.replace(tiny, data=data, job=SMALL_PLAN))
     return PipelineConfig(output_dir=tmp_path)
 
 
 def test_sft_eval_report_stages_write_models_results_and_report(small_job):
     stages = [
         ("mixed", stage_mixed),
-        ("sft", pipeline_stages.stage_sft),
-        ("eval", pipeline_stages.stage_eval),
-        ("report", pipeline_stages.stage_report),
+        ("sft", stage_sft),
+        ("eval", stage_eval),
+        ("report", stage_report),
     ]
     state = run_pipeline(small_job, stages)
     out = small_job.output_dir
@@ -71,13 +71,13 @@ def test_sft_eval_report_stages_write_models_results_and_report(small_job):
 
 def test_sft_stage_resumes_a_model_and_keeps_a_finished_one(small_job):
     stage_mixed(small_job)
-    first = pipeline_stages.stage_sft(small_job)
+    first = stage_sft(small_job)
     raw = small_job.output_dir / "models" / "raw"
     run_file = raw / "sft_run.json"
     run_file.unlink()  # as if killed after its first checkpoint: step 2 and the end never happened
     shutil.rmtree(raw / "checkpoint-2")
     assert (raw / "checkpoint-1").is_dir()
-    again = pipeline_stages.stage_sft(small_job)
+    again = stage_sft(small_job)
     assert again["crossagent"] == first["crossagent"]  # finished: read back, not retrained
     assert again["raw"]["global_step"] == 2 and run_file.exists()
     assert again["raw"]["resumed_from"].endswith("checkpoint-1")

@@ -1,0 +1,33 @@
+"""The main job's data stages: the installed stack, the task suite and the mixed-action SFT data."""
+
+from __future__ import annotations
+
+from crossagent.pipeline.plan import PipelineConfig
+
+
+def stage_environment(config: PipelineConfig) -> dict:
+    """Record the installed stack so every report says what produced it."""
+    import torch
+
+    from crossagent.commands.info import STACK, package_versions
+
+    return {"packages": package_versions(STACK), "cuda": torch.cuda.is_available()}
+
+
+def stage_tasks(config: PipelineConfig) -> dict:
+    """Publish the task suite as a Hub-format dataset folder (data/tasks, beside data/mixed)."""
+    from crossagent.tasks import load_suite
+    from crossagent.tasks.dataset import category_counts, write_dataset
+
+    tasks = load_suite()
+    folder = write_dataset(tasks, config.output_dir / "data" / "tasks", overwrite=True)
+    return {"folder": str(folder), "tasks": len(tasks), "counts": category_counts(tasks)}
+
+
+def stage_mixed(config: PipelineConfig) -> dict:
+    """Build the mixed-action SFT dataset of the preset (tiny: the training split, a few episodes per task)."""
+    from crossagent.datasets.build import build_mixed
+    from crossagent.datasets.config import preset_config
+
+    data = preset_config(config.preset, split_seed=config.seed, codebook_seed=config.seed)
+    return build_mixed(data, config.output_dir / "data" / "mixed", overwrite=True)

@@ -1,0 +1,77 @@
+"""What one run of the main job does: the run's settings and the preset's plan of models and evaluations."""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+from dataclasses import dataclass, field
+
+from crossagent.presets import PRESET_NAMES, get_preset
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """What the main job trains and evaluates for one preset (the values live in `crossagent.presets`)."""
+
+    sft_models: dict[str, str]
+    """Model name -> the `action_spaces` it trains on (`mixed` is CrossAgent, a space is that baseline)."""
+    sft_overrides: dict = field(default_factory=dict)
+    """CrossAgentSFTConfig fields every SFT run of the job gets on top of the preset's `sft` defaults."""
+    sft_model_overrides: dict[str, dict] = field(default_factory=dict)
+    """Per-model fields on top of `sft_overrides` (the mixed config has one row per space per decision,
+    so CrossAgent sees each decision five times per epoch)."""
+    sft_parallel: int = 1
+    """SFT runs at once, each in its own process with one torch thread (2 on a 2-core CPU: one thread
+    per process is 3-8x faster there than two threads sharing a process)."""
+    eval_baselines: tuple[str, ...] = ("random", "expert")
+    """Agents evaluated beside the trained models: the floor and the upper bound."""
+    eval_tasks: tuple[str, ...] = ()
+    """Task filters of every evaluation (ids, shell patterns, categories); empty: the whole suite."""
+    eval_episodes_per_task: int = 1
+    """Episodes per task of every evaluation."""
+    eval_num_envs: int = 64
+    """Worlds stepped together per evaluation worker."""
+    eval_workers: int = 2
+    """Evaluation worker processes (one torch thread each)."""
+    eval_max_new_tokens: int = 48
+    """Token limit of one model decision (the longest action of the tiny data is ~20 tokens)."""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.sft_model_overrides) - set(self.sft_models))
+        if unknown:
+            raise ValueError(f"sft_model_overrides names {unknown}, which are not in sft_models")
+        for name in ("sft_parallel", "eval_episodes_per_task", "eval_num_envs", "eval_workers"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}={getattr(self, name)} must be >= 1")
+
+
+@dataclass
+class PipelineConfig:
+    """Settings of one run of the main job."""
+
+    preset: str = "tiny"
+    """Model and data scale (`crossagent.presets`): `tiny` runs on a 2-core CPU, `small` wants one GPU."""
+    output_dir: pathlib.Path = pathlib.Path("outputs/pipeline-tiny")
+    """Folder that receives every artefact of the run and `pipeline.json`."""
+    seed: int = 0
+    """Seed for data generation, training and evaluation."""
+    restart: bool = False
+    """Run every stage again even when `pipeline.json` says it finished."""
+
+    def __post_init__(self) -> None:
+        if self.preset not in PRESET_NAMES:
+            raise ValueError(f"preset={self.preset!r} is unknown; choose one of {', '.join(PRESET_NAMES)}")
+        self.output_dir = pathlib.Path(self.output_dir)
+
+    @property
+    def plan(self) -> JobPlan:
+        """The preset's plan (read from the preset table each time, so a test can swap the table's entry)."""
+        return JobPlan(**get_preset(self.preset).job)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def model_dir(output_dir: pathlib.Path, name: str) -> pathlib.Path:
+    """Where the main job saves the model called `name`."""
+    return output_dir / "models" / name

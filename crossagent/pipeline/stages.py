@@ -1,0 +1,19 @@
+"""The main job's stages, in order: adding a stage is one function in its family's module and one line here.
+
+The RL stages (single-turn GRPO, relabelling, multi-turn GRPO) go between `sft` and `eval` as they land.
+"""
+
+from __future__ import annotations
+
+from crossagent.pipeline import data, evaluation, report, training
+from crossagent.pipeline.runner import Stage
+
+STAGES: list[tuple[str, Stage]] = [
+    ("environment", data.stage_environment),
+    ("tasks", data.stage_tasks),
+    ("mixed", data.stage_mixed),
+    ("sft", training.stage_sft),
+    ("eval", evaluation.stage_eval),
+    ("report", report.stage_report),
+]
+"""(name, stage) pairs; the name keys the stage's record in `pipeline.json`."""

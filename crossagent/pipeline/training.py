@@ -1,0 +1,112 @@
+"""The main job's training stages: cold-start SFT of CrossAgent and the single-space baselines.
+
+Every model of the plan trains in its own spawned process (one torch thread), `sft_parallel` at a time. A
+finished model (its `sft_run.json`) is kept, a half-trained one continues from its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import logging
+import multiprocessing
+import pathlib
+import time
+
+from crossagent.pipeline.plan import JobPlan, PipelineConfig, model_dir
+
+logger = logging.getLogger(__name__)
+
+
+def _train_one(config_fields: dict) -> dict:
+    """One SFT run in a fresh process (the pool's spawn context): one torch thread, logs to a file."""
+    import torch
+
+    from crossagent.training.sft import RUN_FILE, train_sft
+    from crossagent.training.sft_config import load_sft_config
+
+    torch.set_num_threads(1)
+    out = pathlib.Path(config_fields["output_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=out / "train.log", level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", force=True
+    )
+    start = time.perf_counter()
+    summary = train_sft(load_sft_config(**config_fields))
+    logging.getLogger(__name__).info("SFT took %.0f s", time.perf_counter() - start)
+    if not (out / RUN_FILE).exists():
+        raise RuntimeError(f"SFT of {out} ended without writing {RUN_FILE}")
+    return summary
+
+
+def sft_configs(config: PipelineConfig, plan: JobPlan) -> dict[str, dict]:
+    """Model name -> the fields of its CrossAgentSFTConfig (checked here, before any process starts)."""
+    from crossagent.training.sft_config import load_sft_config
+
+    dataset = str(config.output_dir / "data" / "mixed")
+    runs = {}
+    for name, spaces in plan.sft_models.items():
+        fields = dict(
+            config=config.preset,
+            dataset=dataset,
+            action_spaces=spaces,
+            output_dir=str(model_dir(config.output_dir, name)),
+            seed=config.seed,
+            extra_training_args={"disable_tqdm": True},
+            **{**plan.sft_overrides, **plan.sft_model_overrides.get(name, {})},
+        )
+        load_sft_config(**fields)  # a bad field fails now, not in a worker ten minutes later
+        runs[name] = fields
+    return runs
+
+
+def _resume_point(output_dir: pathlib.Path) -> str | None:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return "latest" if output_dir.is_dir() and get_last_checkpoint(str(output_dir)) else None
+
+
+def stage_sft(config: PipelineConfig) -> dict:
+    """SFT of CrossAgent (all spaces) and each single-space baseline of the plan, `sft_parallel` at a time."""
+    from crossagent.training.sft import RUN_FILE
+
+    plan = config.plan
+    runs = sft_configs(config, plan)
+    results: dict[str, dict] = {}
+    todo = {}
+    for name, fields in runs.items():
+        run_file = pathlib.Path(fields["output_dir"]) / RUN_FILE
+        if run_file.exists():
+            logger.info("SFT %s: already trained (%s)", name, run_file)
+            results[name] = _run_summary(json.loads(run_file.read_text()))
+        else:
+            todo[name] = {
+                **fields,
+                "resume_from_checkpoint": _resume_point(pathlib.Path(fields["output_dir"])),
+            }
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(plan.sft_parallel, mp_context=context) as pool:
+        futures = {pool.submit(_train_one, fields): name for name, fields in todo.items()}
+        for name in todo:
+            logger.info("SFT %s: training (%s), log in %s/train.log", name, todo[name]["action_spaces"],
+                        todo[name]["output_dir"])  # fmt: skip
+        for future in concurrent.futures.as_completed(futures):
+            name = futures[future]
+            summary = future.result()
+            results[name] = _run_summary(summary)
+            logger.info("SFT %s: done in %.0f s", name, summary["train_runtime_s"])
+    return {name: results[name] for name in runs}
+
+
+def _run_summary(run: dict) -> dict:
+    """The part of an SFT run's summary the pipeline keeps: steps, loss, time, validation accuracy."""
+    training = run.get("training", run)
+    metrics = run.get("metrics", {})
+    return {
+        "output_dir": run.get("output_dir") or run.get("config", {}).get("output_dir"),
+        "global_step": training.get("global_step"),
+        "train_loss": training.get("train_loss"),
+        "train_runtime_s": training.get("train_runtime_s"),
+        "resumed_from": training.get("resumed_from"),
+        "validation": metrics,
+    }
