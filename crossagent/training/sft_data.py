@@ -19,7 +19,7 @@ from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("instruction", "image", "history", "action_space", "action")
-"""Columns SFT reads (of the schema in DESIGN.md § Datasets: id, task_id, category, split, instruction,
+"""Columns SFT reads (of the mixed-action schema, crossagent.datasets.schema: id, task_id, category, split, instruction,
 image, history, action_space, action, raw_action, episode, step, state)."""
 
 
@@ -28,7 +28,7 @@ def check_columns(dataset: Dataset, where: str) -> None:
     if missing:
         raise ValueError(
             f"{where} is missing column(s) {missing}; SFT needs {list(REQUIRED_COLUMNS)} (the mixed-action "
-            f"schema of DESIGN.md § Datasets); it has {dataset.column_names}. Rebuild it with datasets_scripts/."
+            f"schema of crossagent.datasets.schema); it has {dataset.column_names}. Rebuild it with datasets_scripts/."
         )
 
 

@@ -61,7 +61,7 @@ FEATURES = Features(
         "step": Value("int64"),
     }
 )
-"""The mixed-action schema (DESIGN.md § Datasets) without the optional `state` column."""
+"""The mixed-action schema (crossagent.datasets.schema) without the optional `state` column."""
 
 CONFIGS: tuple[str, ...] = ("mixed", *ACTION_SPACES)
 SPLITS: tuple[str, ...] = ("train", "validation")

@@ -1,5 +1,5 @@
 """Two real processes on a CPU (gloo): torchrun starts two ranks, `accelerate launch --cpu --num_processes 2`
-would start only one (DESIGN.md § Facts)."""
+would start only one (accelerate 1.15 on a CPU)."""
 
 import json
 import os
