@@ -211,6 +211,8 @@ AUTO_MAP = {
     "AutoConfig": "configuration_crossagent.CrossAgentConfig",
     "AutoModel": "modeling_crossagent.CrossAgentForActions",
     "AutoModelForCausalLM": "modeling_crossagent.CrossAgentForActions",
+    # Frames + text in, text out: the Hub's image-text-to-text task (its widgets and pipeline load this).
+    "AutoModelForImageTextToText": "modeling_crossagent.CrossAgentForActions",
     "AutoProcessor": "processing_crossagent.CrossAgentProcessor",
 }
 """The `auto_map` of config.json: every auto class a user may load a CrossAgent folder with."""
@@ -234,7 +236,7 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
 
     def save_pretrained(self, save_directory, **kwargs):
         # `register_for_auto_class` keeps one auto class; the others are written here so that
-        # AutoModel, AutoModelForCausalLM and AutoProcessor all load a saved folder.
+        # AutoModel, AutoModelForCausalLM, AutoModelForImageTextToText and AutoProcessor all load a saved folder.
         self.config.auto_map = {**(getattr(self.config, "auto_map", None) or {}), **AUTO_MAP}
         return super().save_pretrained(save_directory, **kwargs)
 

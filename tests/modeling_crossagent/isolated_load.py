@@ -21,12 +21,19 @@ for name in ("crossagent", "modeling_crossagent"):
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
-from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoProcessor  # noqa: E402
+from transformers import (  # noqa: E402
+    AutoConfig,
+    AutoModel,
+    AutoModelForCausalLM,
+    AutoModelForImageTextToText,
+    AutoProcessor,
+)
 
 saved, out = sys.argv[1], sys.argv[2]
 config = AutoConfig.from_pretrained(saved, trust_remote_code=True)
 model = AutoModel.from_pretrained(saved, trust_remote_code=True).eval()
 causal = AutoModelForCausalLM.from_pretrained(saved, trust_remote_code=True).eval()
+image_text = AutoModelForImageTextToText.from_pretrained(saved, trust_remote_code=True).eval()
 processor = AutoProcessor.from_pretrained(saved, trust_remote_code=True)
 
 frames = np.random.default_rng(0).integers(0, 256, (2, 64, 64, 3), dtype=np.uint8)
@@ -37,6 +44,7 @@ with torch.no_grad():
     tensors = {
         "logits_auto_model": model(**inputs).logits,
         "logits_causal_lm": causal(**inputs).logits,
+        "logits_image_text_to_text": image_text(**inputs).logits,
         "greedy_cache": model.generate(**inputs, max_new_tokens=8, do_sample=False, use_cache=True),
         "greedy_no_cache": causal.generate(**inputs, max_new_tokens=8, do_sample=False, use_cache=False),
     }
@@ -45,6 +53,7 @@ report = {
     "config_class": type(config).__name__,
     "model_class": type(model).__name__,
     "causal_class": type(causal).__name__,
+    "image_text_class": type(image_text).__name__,
     "processor_class": type(processor).__name__,
     "model_module": type(model).__module__,
     "attn_text": model.config.text_config._attn_implementation,

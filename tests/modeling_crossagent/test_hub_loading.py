@@ -36,6 +36,7 @@ def test_saved_folder_has_auto_map_code_and_safetensors_only(saved):
         "AutoConfig": "configuration_crossagent.CrossAgentConfig",
         "AutoModel": "modeling_crossagent.CrossAgentForActions",
         "AutoModelForCausalLM": "modeling_crossagent.CrossAgentForActions",
+        "AutoModelForImageTextToText": "modeling_crossagent.CrossAgentForActions",
         "AutoProcessor": "processing_crossagent.CrossAgentProcessor",
     }
     names = {p.name for p in saved.iterdir()}
@@ -64,7 +65,12 @@ def test_isolated_subprocess_loads_same_logits_and_tokens(tiny_pair, saved, tmp_
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads((tmp_path / "report.json").read_text())
     got = load_file(tmp_path / "outputs.safetensors")
-    assert report["model_class"] == report["causal_class"] == "CrossAgentForActions"
+    assert (
+        report["model_class"]
+        == report["causal_class"]
+        == report["image_text_class"]
+        == "CrossAgentForActions"
+    )
     assert report["processor_class"] == "CrossAgentProcessor"
     assert report["model_module"].startswith("transformers_modules.")  # the copied code, not ours
     assert report["attn_text"] == report["attn_vision"] == "sdpa"
@@ -79,6 +85,7 @@ def test_isolated_subprocess_loads_same_logits_and_tokens(tiny_pair, saved, tmp_
         greedy = model.generate(**inputs, max_new_tokens=8, do_sample=False)
     torch.testing.assert_close(got["logits_auto_model"], logits, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(got["logits_causal_lm"], logits, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(got["logits_image_text_to_text"], logits, rtol=1e-5, atol=1e-5)
     assert torch.equal(got["greedy_cache"], greedy)
     assert torch.equal(got["greedy_no_cache"], greedy)
     assert report["act"] == [
