@@ -22,7 +22,12 @@ from pathlib import Path
 from crossagent.evaluation.records import EpisodeResult
 from crossagent.evaluation.report import write_report
 from crossagent.evaluation.results import ResultsStore
-from crossagent.evaluation.success_rate import PAPER_CATEGORIES, compute_success_rate, episode_columns
+from crossagent.evaluation.success_rate import (
+    PAPER_CATEGORIES,
+    compute_success_rate,
+    episode_columns,
+    metric_module_path,
+)
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 
@@ -78,7 +83,7 @@ def main() -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import evaluate
 
-        module = evaluate.load(str(Path(__file__).resolve().parents[1] / "eval" / "success_rate"))
+        module = evaluate.load(metric_module_path())
         via_evaluate, evaluate_s = timed(lambda: module.compute(**episode_columns(records)))
         _, report_s = timed(lambda: write_report(Path(tmp) / "report", records, "synthetic"))
     assert via_evaluate == metrics

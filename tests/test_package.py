@@ -58,7 +58,7 @@ def _built_wheel(tmp_path: pathlib.Path) -> pathlib.Path:
     return wheel
 
 
-def test_the_wheel_ships_every_card_template(tmp_path):
+def test_the_wheel_ships_card_templates_and_the_metric_module(tmp_path):
     import zipfile
 
     names = set(zipfile.ZipFile(_built_wheel(tmp_path)).namelist())
@@ -67,3 +67,5 @@ def test_the_wheel_ships_every_card_template(tmp_path):
     for template in templates:
         assert f"crossagent/cards/templates/{template.name}" in names
     assert "crossagent/cards/__init__.py" in names and "modeling_crossagent/modeling_crossagent.py" in names
+    for metric_file in ("success_rate.py", "README.md"):  # evaluate.load(metric_module_path()) needs both
+        assert f"crossagent/evaluation/metric/success_rate/{metric_file}" in names

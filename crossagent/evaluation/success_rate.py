@@ -1,7 +1,8 @@
 """The success-rate metric of the paper: ASR overall / per category / in-domain vs out-of-domain.
 
-A plain function on per-episode records, so it runs without `evaluate`; the `evaluate` module in
-`eval/success_rate/` delegates here. Conventions:
+A plain function on per-episode records, so it runs without `evaluate`; the `evaluate` metric module,
+shipped inside the package (`evaluate.load(metric_module_path())` from any folder; `eval/success_rate` in
+a checkout links to it), delegates here. Conventions:
 
 - ASR pools episodes: successes / episodes of the group. With the paper's protocol (the same K
   episodes for every task) this equals the mean of the per-task success rates.
@@ -15,6 +16,7 @@ A plain function on per-episode records, so it runs without `evaluate`; the `eva
 
 from __future__ import annotations
 
+import importlib.resources
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +25,16 @@ from typing import Any
 
 from crossagent.evaluation.records import SPLITS, EpisodeResult, validate_records
 from modeling_crossagent.action_spaces import ACTION_SPACES
+
+
+def metric_module_path() -> str:
+    """The folder of the installed `evaluate` metric module, for `evaluate.load(metric_module_path())`.
+
+    `evaluate.load("eval/success_rate")` resolves the path against the working folder, so it works only
+    from a checkout's root; this path works from any folder and from a normal (non-editable) install.
+    """
+    return str(importlib.resources.files("crossagent.evaluation") / "metric" / "success_rate")
+
 
 PAPER_CATEGORIES: tuple[str, ...] = (
     "mine_block",

@@ -8,11 +8,10 @@ import evaluate
 import pytest
 
 from crossagent.evaluation.records import EpisodeResult
-from crossagent.evaluation.success_rate import compute_success_rate, episode_columns
+from crossagent.evaluation.success_rate import compute_success_rate, episode_columns, metric_module_path
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPO = Path(__file__).resolve().parents[2]
-MODULE = REPO / "eval" / "success_rate"
 CATEGORIES = ["mine_block", "kill_entity", "craft_item", "smelt_item", "interact_block"]
 
 
@@ -48,7 +47,7 @@ def random_records(count_tasks: int = 25, episodes: int = 3, seed: int = 0) -> l
 @pytest.fixture(scope="module")
 def metric():
     assert os.environ.get("HF_HUB_OFFLINE") == "1"  # set by tests/conftest.py: nothing may download
-    return evaluate.load(str(MODULE))
+    return evaluate.load(metric_module_path())
 
 
 def test_module_equals_plain_function(metric):
@@ -66,6 +65,13 @@ def test_module_accumulates_batches(metric):
     metric.add_batch(**{k: v[:half] for k, v in columns.items()})
     metric.add_batch(**{k: v[half:] for k, v in columns.items()})
     assert metric.compute() == compute_success_rate(records)
+
+
+def test_installed_module_loads_from_another_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    metric = evaluate.load(metric_module_path())
+    records = random_records(count_tasks=4, episodes=2, seed=3)
+    assert metric.compute(**episode_columns(records)) == compute_success_rate(records)
 
 
 def test_relative_path_from_repo_root(monkeypatch):

@@ -1,6 +1,12 @@
 """CrossAgent success rate: ASR overall, per category and in-domain vs out-of-domain (Wilson intervals).
 
-An `evaluate` metric module: `evaluate.load("eval/success_rate")`. The computation lives in
+An `evaluate` metric module, shipped inside the package:
+
+    from crossagent.evaluation.success_rate import metric_module_path
+    metric = evaluate.load(metric_module_path())          # from any folder, any install
+    metric = evaluate.load("eval/success_rate")            # from a checkout's root (a link to this folder)
+
+The computation lives in
 `crossagent.evaluation.success_rate.compute_success_rate`; this file only declares the inputs.
 """
 
@@ -47,8 +53,8 @@ Returns:
     `invalid_actions`, `retries` and `action_space_usage`.
 Examples:
     >>> import evaluate
-    >>> from crossagent.evaluation.success_rate import episode_columns
-    >>> metric = evaluate.load("eval/success_rate")
+    >>> from crossagent.evaluation.success_rate import episode_columns, metric_module_path
+    >>> metric = evaluate.load(metric_module_path())
     >>> records = [dict(task_id="mine_block:oak_log", category="mine_block", split="train", episode=0,
     ...                 seed=0, success=True, steps=40, generated_tokens=120,
     ...                 calls_per_space={"skill": 1, "raw": 3}, invalid_actions=0, retries=0, error=None)]
