@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import torch
 
 from crossagent.training.sft import train_sft
-from crossagent.training.sft_config import load_sft_config
+from crossagent.training.sft_config import sft_arguments
 from crossagent.training.synthetic_data import write_synthetic_dataset
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
@@ -60,9 +60,9 @@ def main() -> None:
             pathlib.Path(tmp) / "data", train_episodes=episodes, validation_episodes=max(2, episodes // 8),
             steps=args.steps_per_episode, blind=args.blind_instruction,
         )  # fmt: skip
-        config = load_sft_config(
-            args.preset, dataset=str(data), output_dir=str(pathlib.Path(tmp) / "model"),
-            action_spaces=args.action_spaces, num_train_epochs=args.epochs, per_device_batch_size=args.batch,
+        config = sft_arguments(
+            args.preset, dataset_name=str(data), output_dir=str(pathlib.Path(tmp) / "model"),
+            dataset_config=args.action_spaces, num_train_epochs=args.epochs, per_device_train_batch_size=args.batch,
             learning_rate=args.learning_rate, save_steps=10**6, logging_steps=10**6,
         )  # fmt: skip
         start, cpu_start = time.perf_counter(), time.process_time()

@@ -4,7 +4,7 @@
     preset = get_preset("tiny")
     preset.model.image_size            # 64: the vision tower's input side (and the data's frame size)
     preset.data                        # MixedBuildConfig fields of the preset's mixed-action dataset
-    preset.sft                         # CrossAgentSFTConfig defaults of any SFT run of the preset
+    preset.sft                         # SFT argument defaults of any SFT run of the preset (TRL names)
     preset.job                         # JobPlan fields: what `crossagent pipeline --preset NAME` trains
 
 The values are plain data so that every layer can read them: the model builder
@@ -47,7 +47,8 @@ class Preset:
     data: dict = field(default_factory=dict)
     """`MixedBuildConfig` fields of the preset's mixed-action dataset (the frame size comes from `model`)."""
     sft: dict = field(default_factory=dict)
-    """`CrossAgentSFTConfig` defaults of every SFT run of the preset (`trainers/sft.py --config NAME`)."""
+    """SFT argument defaults of every run of the preset (`trainers/sft.py --preset NAME`): fields of
+    `SFTScriptArguments`, `CrossAgentSFTConfig` (TRL's `SFTConfig`) or TRL's `ModelConfig`."""
     job: dict = field(default_factory=dict)
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
 
@@ -93,7 +94,7 @@ PRESETS: dict[str, Preset] = {
         # 7,480 `mixed` rows and 4,976 dense `raw` rows (runs of identical ticks capped at 8); ~15 s to build.
         data=dict(episodes_per_task=6, image_size=_TINY_MODEL.image_size),
         sft=dict(
-            per_device_batch_size=8,
+            per_device_train_batch_size=8,
             learning_rate=1e-3,
             warmup_steps=10,
             save_steps=100,
@@ -124,7 +125,7 @@ PRESETS: dict[str, Preset] = {
         # ~100k `mixed` rows.
         data=dict(episodes_per_task=80, image_size=_SMALL_MODEL.image_size),
         sft=dict(
-            per_device_batch_size=32,
+            per_device_train_batch_size=32,
             learning_rate=3e-4,
             warmup_steps=100,
             weight_decay=0.01,

@@ -14,9 +14,10 @@ class JobPlan:
     """What the main job trains and evaluates for one preset (the values live in `crossagent.presets`)."""
 
     sft_models: dict[str, str]
-    """Model name -> the `action_spaces` it trains on (`mixed` is CrossAgent, a space is that baseline)."""
+    """Model name -> the dataset config it trains on (`mixed` is CrossAgent, a space is that baseline)."""
     sft_overrides: dict = field(default_factory=dict)
-    """CrossAgentSFTConfig fields every SFT run of the job gets on top of the preset's `sft` defaults."""
+    """SFT argument fields (`crossagent.training.sft_config`) every SFT run of the job gets on top of the
+    preset's `sft` defaults."""
     sft_model_overrides: dict[str, dict] = field(default_factory=dict)
     """Per-model fields on top of `sft_overrides` (the mixed config has one row per space per decision,
     so CrossAgent sees each decision five times per epoch)."""

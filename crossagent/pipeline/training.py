@@ -23,7 +23,7 @@ def _train_one(config_fields: dict) -> dict:
     import torch
 
     from crossagent.training.sft import RUN_FILE, train_sft
-    from crossagent.training.sft_config import load_sft_config
+    from crossagent.training.sft_config import sft_arguments
 
     torch.set_num_threads(1)
     out = pathlib.Path(config_fields["output_dir"])
@@ -32,7 +32,7 @@ def _train_one(config_fields: dict) -> dict:
         filename=out / "train.log", level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", force=True
     )
     start = time.perf_counter()
-    summary = train_sft(load_sft_config(**config_fields))
+    summary = train_sft(sft_arguments(**config_fields))
     logging.getLogger(__name__).info("SFT took %.0f s", time.perf_counter() - start)
     if not (out / RUN_FILE).exists():
         raise RuntimeError(f"SFT of {out} ended without writing {RUN_FILE}")
@@ -40,22 +40,22 @@ def _train_one(config_fields: dict) -> dict:
 
 
 def sft_configs(config: PipelineConfig, plan: JobPlan) -> dict[str, dict]:
-    """Model name -> the fields of its CrossAgentSFTConfig (checked here, before any process starts)."""
-    from crossagent.training.sft_config import load_sft_config
+    """Model name -> the fields of its SFT arguments (checked here, before any process starts)."""
+    from crossagent.training.sft_config import sft_arguments
 
     dataset = str(config.output_dir / "data" / "mixed")
     runs = {}
     for name, spaces in plan.sft_models.items():
         fields = dict(
-            config=config.preset,
-            dataset=dataset,
-            action_spaces=spaces,
+            preset=config.preset,
+            dataset_name=dataset,
+            dataset_config=spaces,
             output_dir=str(model_dir(config.output_dir, name)),
             seed=config.seed,
-            extra_training_args={"disable_tqdm": True},
+            disable_tqdm=True,
             **{**plan.sft_overrides, **plan.sft_model_overrides.get(name, {})},
         )
-        load_sft_config(**fields)  # a bad field fails now, not in a worker ten minutes later
+        sft_arguments(**fields)  # a bad field fails now, not in a worker ten minutes later
         runs[name] = fields
     return runs
 
@@ -88,7 +88,7 @@ def stage_sft(config: PipelineConfig) -> dict:
     with concurrent.futures.ProcessPoolExecutor(plan.sft_parallel, mp_context=context) as pool:
         futures = {pool.submit(_train_one, fields): name for name, fields in todo.items()}
         for name in todo:
-            logger.info("SFT %s: training (%s), log in %s/train.log", name, todo[name]["action_spaces"],
+            logger.info("SFT %s: training (%s), log in %s/train.log", name, todo[name]["dataset_config"],
                         todo[name]["output_dir"])  # fmt: skip
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]

@@ -1,41 +1,44 @@
 """Cold-start SFT of CrossAgent (all action spaces) or of a single-space baseline, on TRL's SFTTrainer.
 
     from crossagent.training.sft import train_sft
-    from crossagent.training.sft_config import load_sft_config
-    summary = train_sft(load_sft_config("tiny", dataset="data/mixed", output_dir="outputs/sft-mixed"))
+    from crossagent.training.sft_config import sft_arguments
+    summary = train_sft(sft_arguments("tiny", dataset_name="data/mixed", output_dir="outputs/sft-mixed"))
 
 Read top to bottom, `train_sft` is the whole run:
 
-1. check the config, the batch layout for the number of processes and the dataset (clear errors, before
+1. check the arguments, the batch layout for the number of processes and the dataset (clear errors, before
    any model is built);
-2. build the model (a preset, or `init_model`) and the collator (prompt + frame -> action, loss on the
-   action tokens only);
+2. build the model (a preset, or `--model_name_or_path`; LoRA with `--use_peft`) and the collator
+   (prompt + frame -> action, loss on the action tokens only);
 3. train with `CrossAgentSFTTrainer` (checkpoints every `save_steps`; `resume_from_checkpoint` continues
    from the same global step and data order);
 4. save a complete CrossAgentForActions folder (weights, model code, processor, tokenizer), then score
    teacher-forced next-action accuracy on the validation split and write `sft_metrics.json`,
-   `sft_run.json`, `sft_config.yaml` and the model card `README.md`.
+   `sft_config.yaml`, the model card `README.md` and, last, `sft_run.json` (the mark of a finished run);
+   with `--push_to_hub`, upload the folder, whose card already holds the final metrics.
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
+import enum
 import json
 import logging
 import os
 import pathlib
+import traceback
 
 import torch
 import yaml
 from transformers.trainer import TRAINING_ARGS_NAME
 from transformers.trainer_utils import get_last_checkpoint
-from trl import SFTConfig, SFTTrainer
+from trl import SFTTrainer
 
 from crossagent.cards import render_card
 from crossagent.files import write_text_atomic
 from crossagent.training.sft_collator import ActionSFTCollator
-from crossagent.training.sft_config import CrossAgentSFTConfig
+from crossagent.training.sft_config import SFTArguments, lora_config
 from crossagent.training.sft_data import load_sft_split
 from crossagent.training.sft_metrics import majority_actions, teacher_forced_accuracy
 
@@ -59,6 +62,8 @@ class CrossAgentSFTTrainer(SFTTrainer):
         """Everything the card template needs; `train_sft` fills in training results and metrics."""
         self.rows_trained = 0
         """Rows this process ran a training forward pass on (per-rank bookkeeping of distributed runs)."""
+        self.card_error: str | None = None
+        """The traceback of the last failed card write (None: the card is up to date)."""
         super().__init__(*args, **kwargs)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -75,13 +80,21 @@ class CrossAgentSFTTrainer(SFTTrainer):
             pickled.unlink()
 
     def create_model_card(self, model_name=None, dataset_name=None, tags=None) -> None:
+        """Write README.md; TRL also calls this at every checkpoint. A failure is logged and kept in
+        `card_error`, never raised: the weights being saved matter more than their card."""
         if not self.is_world_process_zero():
             return
         context = {**self.card_context, "model_name": model_name or self.card_context["model_name"]}
         context["training"] = {**context["training"], "global_step": self.state.global_step}
-        write_text_atomic(
-            pathlib.Path(self.args.output_dir) / "README.md", render_card(CARD_TEMPLATE, **context)
-        )
+        try:
+            text = render_card(CARD_TEMPLATE, **context)
+            write_text_atomic(pathlib.Path(self.args.output_dir) / "README.md", text)
+            self.card_error = None
+        except Exception:
+            self.card_error = traceback.format_exc()
+            logger.error(
+                "the model card of %s could not be written:\n%s", self.args.output_dir, self.card_error
+            )
 
 
 def world_size() -> int:
@@ -89,114 +102,107 @@ def world_size() -> int:
     return int(os.environ.get("WORLD_SIZE", "1"))
 
 
-def resolve_checkpoint(config: CrossAgentSFTConfig) -> str | None:
+def resolve_checkpoint(output_dir: str, resume_from_checkpoint: str | None) -> str | None:
     """The checkpoint folder to resume from, or None; raises if the one asked for does not exist."""
-    if not config.resume_from_checkpoint:
+    if not resume_from_checkpoint:
         return None
-    if config.resume_from_checkpoint == "latest":
-        found = get_last_checkpoint(config.output_dir) if os.path.isdir(config.output_dir) else None
+    if resume_from_checkpoint == "latest":
+        found = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
         if found is None:
             raise ValueError(
-                f"resume_from_checkpoint='latest' but {config.output_dir} has no checkpoint-<step> folder; "
+                f"resume_from_checkpoint='latest' but {output_dir} has no checkpoint-<step> folder; "
                 "start without it, or point it at a checkpoint folder."
             )
         return found
-    if not os.path.isdir(config.resume_from_checkpoint):
-        raise ValueError(f"resume_from_checkpoint={config.resume_from_checkpoint!r} is not a folder.")
-    return config.resume_from_checkpoint
+    if not os.path.isdir(resume_from_checkpoint):
+        raise ValueError(f"resume_from_checkpoint={resume_from_checkpoint!r} is not a folder.")
+    return resume_from_checkpoint
 
 
-def build_model_and_processor(config: CrossAgentSFTConfig):
-    """A random model of the preset, or the saved model `init_model` (with its processor)."""
-    if config.init_model is None:
+def check_hub_push(args: SFTArguments) -> None:
+    """`--push_to_hub` needs the network and a repository name; both are checked before training."""
+    if not args.training.push_to_hub:
+        return
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        raise ValueError(
+            "push_to_hub=True but HF_HUB_OFFLINE=1 is set; unset it, or train without --push_to_hub."
+        )
+
+
+def build_model_and_processor(args: SFTArguments):
+    """A random model of the preset, or the saved model `--model_name_or_path` (with its processor)."""
+    init = args.model.model_name_or_path
+    if init is None:
         from crossagent.models.presets import build_model
 
-        return build_model(config.preset, seed=config.seed)
+        return build_model(args.training.preset, seed=args.training.seed)
     from modeling_crossagent.modeling_crossagent import CrossAgentForActions
     from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
     # Our own classes load the folder; trust_remote_code only silences the prompt its auto_map triggers.
     return (
-        CrossAgentForActions.from_pretrained(config.init_model, trust_remote_code=True),
-        CrossAgentProcessor.from_pretrained(config.init_model, trust_remote_code=True),
+        CrossAgentForActions.from_pretrained(init, trust_remote_code=True),
+        CrossAgentProcessor.from_pretrained(init, trust_remote_code=True),
     )
-
-
-def training_arguments(config: CrossAgentSFTConfig, per_device: int, accumulation: int) -> SFTConfig:
-    bf16 = config.bf16
-    if bf16 is None:
-        bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-    values = dict(
-        output_dir=config.output_dir,
-        per_device_train_batch_size=per_device,
-        gradient_accumulation_steps=accumulation,
-        max_steps=config.max_steps,
-        num_train_epochs=config.num_train_epochs,
-        learning_rate=config.learning_rate,
-        lr_scheduler_type=config.lr_scheduler_type,
-        warmup_steps=config.warmup_steps,
-        weight_decay=config.weight_decay,
-        max_grad_norm=config.max_grad_norm,
-        bf16=bf16,
-        gradient_checkpointing=config.gradient_checkpointing,
-        logging_steps=config.logging_steps,
-        save_strategy="steps",
-        save_steps=config.save_steps,
-        save_total_limit=config.save_total_limit,
-        report_to=config.report_to,
-        seed=config.seed,
-        dataloader_num_workers=config.dataloader_num_workers,
-        eval_strategy="no",
-        # The collator reads the raw columns (frame, instruction, history, action): keep them all and let
-        # TRL skip its own tokenisation.
-        remove_unused_columns=False,
-        dataset_kwargs={"skip_prepare_dataset": True},
-        max_length=None,
-        # Without a GPU, accelerate only sets up a multi-process (gloo) run when told it is on the CPU;
-        # otherwise torchrun's ranks would each train alone.
-        use_cpu=not torch.cuda.is_available(),
-        dataloader_pin_memory=torch.cuda.is_available(),
-    )
-    return SFTConfig(**{**values, **config.extra_training_args})
 
 
 def _rows_per_space(dataset) -> dict[str, int]:
     return dict(sorted(collections.Counter(dataset["action_space"]).items()))
 
 
-def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dict:
+def _arguments_dict(args: SFTArguments) -> dict:
+    """Every argument a user set or left at its default, flat and YAML-safe (the card's "Full config")."""
+    values = {}
+    for part in args:
+        for spec in dataclasses.fields(part):
+            value = getattr(part, spec.name)
+            value = value.value if isinstance(value, enum.Enum) else value  # scheduler names are enums
+            if spec.init and not spec.name.startswith("_"):
+                values[spec.name] = (
+                    value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                )
+    return values
+
+
+def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
     """Run one SFT; returns the summary also written to `<output_dir>/sft_run.json`."""
+    script, config, model_args = args
     # 1. Everything that can be wrong with the inputs fails here, before a model exists.
     per_device, accumulation = config.batch_layout(world_size())
-    checkpoint = resolve_checkpoint(config)
+    checkpoint = resolve_checkpoint(config.output_dir, config.resume_from_checkpoint)
+    check_hub_push(args)
+    dataset = script.dataset_name
     train = load_sft_split(
-        config.dataset, config.action_spaces, config.train_split, config.spaces, config.max_train_rows
+        dataset, script.dataset_config, script.dataset_train_split, script.spaces, script.max_train_rows
     )
     evaluation = None
-    if config.eval_split:
+    if script.dataset_test_split:
         evaluation = load_sft_split(
-            config.dataset, config.action_spaces, config.eval_split, config.spaces, config.max_eval_rows
-        )
+            dataset, script.dataset_config, script.dataset_test_split, script.spaces, script.max_eval_rows,
+            stratify=True,
+        )  # fmt: skip
 
     # 2. Model and collator.
-    model, processor = build_model_and_processor(config)
+    model, processor = build_model_and_processor(args)
     if config.history_length is not None:
         processor.history_length = config.history_length
-    collator = ActionSFTCollator(processor, config.spaces)
+    collator = ActionSFTCollator(processor, script.spaces)
     output_dir = pathlib.Path(config.output_dir)
+    settings = _arguments_dict(args)
     card_context = {
-        "model_name": output_dir.name,
-        "output_dir": str(output_dir),
-        "spaces": list(config.spaces),
-        "config": dataclasses.asdict(config),
-        "config_yaml": yaml.safe_dump(dataclasses.asdict(config), sort_keys=False).strip(),
+        "model_name": config.hub_model_id or output_dir.name,
+        "spaces": list(script.spaces),
+        "config": settings,
+        "config_yaml": yaml.safe_dump(settings, sort_keys=False).strip(),
         "num_parameters": model.num_parameters(),
         "history_length": processor.history_length,
         "data": {
-            "path": config.dataset,
-            "config": config.action_spaces,
-            "train_split": config.train_split,
-            "eval_split": config.eval_split,
+            "path": dataset,
+            "config": script.dataset_config,
+            "train_split": script.dataset_train_split,
+            "eval_split": script.dataset_test_split,
             "train_rows": len(train),
             "eval_rows": len(evaluation) if evaluation is not None else 0,
             "train_rows_per_space": _rows_per_space(train),
@@ -212,14 +218,16 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
         "metrics": {},
     }
 
-    # 3. Train.
+    # 3. Train. The trainer never pushes by itself: the folder goes up once, complete, at the end.
+    trainer_args = dataclasses.replace(config, gradient_accumulation_steps=accumulation, push_to_hub=False)
     trainer = CrossAgentSFTTrainer(
         model=model,
-        args=training_arguments(config, per_device, accumulation),
+        args=trainer_args,
         data_collator=collator,
         train_dataset=train,
         processing_class=processor,
         callbacks=callbacks,
+        peft_config=lora_config(model_args),
         card_context=card_context,
     )
     if trainer.args.world_size != world_size():
@@ -228,15 +236,15 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
         )
     logger.info(
         "SFT %s on %d rows: %d process(es) x %d rows x %d accumulation, resume from %s",
-        config.action_spaces, len(train), trainer.args.world_size, per_device, accumulation, checkpoint,
+        script.dataset_config, len(train), trainer.args.world_size, per_device, accumulation, checkpoint,
     )  # fmt: skip
     result = trainer.train(resume_from_checkpoint=checkpoint)
     rows_trained = trainer.accelerator.gather(
         torch.tensor([trainer.rows_trained], device=trainer.args.device)
     )
 
-    # 4. Save the model folder, score it, write the card.
-    trainer.save_model(config.output_dir)
+    # 4. Save the model folder, score it, write the card; the run file last marks the run as finished.
+    save_model_folder(trainer, processor, output_dir)
     summary = {
         **card_context["training"],
         "global_step": trainer.state.global_step,
@@ -249,16 +257,56 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
     }
     card_context["training"] = summary
     if trainer.is_world_process_zero():
+        scored = trainer.model
         if evaluation is not None:
             card_context["metrics"] = teacher_forced_accuracy(
-                trainer.model, collator, evaluation, per_device, majority=majority_actions(train)
+                scored, collator, evaluation, per_device, majority=majority_actions(train)
             )
             write_text_atomic(output_dir / METRICS_FILE, json.dumps(card_context["metrics"], indent=2))
         write_text_atomic(output_dir / CONFIG_FILE, card_context["config_yaml"] + "\n")
         run = {"config": card_context["config"], "data": card_context["data"], "training": summary}
+        trainer.create_model_card(model_name=card_context["model_name"])
+        if trainer.card_error:  # the model is saved and usable: a card problem must not cost the run
+            run["card_error"] = trainer.card_error
         write_text_atomic(
             output_dir / RUN_FILE, json.dumps({**run, "metrics": card_context["metrics"]}, indent=2)
         )
-        trainer.create_model_card(model_name=output_dir.name)
+        if config.push_to_hub:
+            push_model_folder(output_dir, config.hub_model_id or output_dir.name, config.hub_private_repo)
     trainer.accelerator.wait_for_everyone()
     return {"output_dir": str(output_dir), "metrics": card_context["metrics"], **summary}
+
+
+def save_model_folder(trainer: SFTTrainer, processor, output_dir: pathlib.Path) -> None:
+    """A complete CrossAgentForActions folder; a LoRA run also keeps its adapter in `adapter/`.
+
+    A LoRA run's weights are merged into the model so that the folder loads, evaluates and serves like
+    any other (`AutoModel.from_pretrained(folder, trust_remote_code=True)`).
+    """
+    model = trainer.model
+    if hasattr(model, "merge_and_unload"):
+        if trainer.is_world_process_zero():
+            model.save_pretrained(output_dir / "adapter")
+        merged = model.merge_and_unload()
+        if trainer.is_world_process_zero():
+            merged.save_pretrained(output_dir)
+            processor.save_pretrained(output_dir)
+        trainer.model = merged
+        return
+    trainer.save_model(str(output_dir))
+
+
+def push_model_folder(folder: pathlib.Path, repo_id: str, private: bool | None = None) -> str:
+    """Upload the finished model folder (not its checkpoints) to the Hub; returns the commit URL."""
+    from huggingface_hub import HfApi
+
+    api = HfApi()
+    repo = api.create_repo(repo_id, private=private, exist_ok=True)
+    commit = api.upload_folder(
+        repo_id=repo.repo_id,
+        folder_path=str(folder),
+        ignore_patterns=["checkpoint-*", "checkpoint-*/**", "*.tmp"],
+        commit_message="CrossAgent SFT: model, processor, card with the final metrics",
+    )
+    logger.info("pushed %s to %s", folder, commit.commit_url)
+    return commit.commit_url

@@ -1,171 +1,258 @@
-"""Configuration of one cold-start SFT run: presets `tiny` (CPU) and `small` (one GPU), YAML overrides.
+"""The arguments of one cold-start SFT run, in TRL's three dataclasses, with a preset's defaults.
 
-    config = load_sft_config("tiny", dataset="data/mixed", action_spaces="raw")   # a preset + overrides
-    config = load_sft_config("my_run.yaml")                                     # a YAML file of fields
+    script, training, model = sft_arguments("tiny", dataset_name="data/mixed", dataset_config="raw")
+    script, training, model = parse_sft_arguments(["--preset", "tiny", "--config", "run.yaml", "--seed", "3"])
 
-A YAML file holds field names of `CrossAgentSFTConfig`; its optional `preset:` field picks the preset
-the other fields override. Everything is checked in `__post_init__`, so a bad field fails before any
-model or data is loaded.
+`SFTScriptArguments` (which data: TRL's `ScriptArguments`), `CrossAgentSFTConfig` (how to train: TRL's
+`SFTConfig` plus CrossAgent's fields) and TRL's `ModelConfig` (which model to start from, LoRA). A value
+comes from, last one winning: the dataclass default, the preset's `sft` settings (`crossagent.presets`),
+the `--config` YAML file, the command line. Every field is checked when its dataclass is built, so a bad
+value fails before any data or model is loaded.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
-import os
-import pathlib
+import difflib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-import yaml
+import torch
+from trl import ModelConfig, ScriptArguments, SFTConfig, TrlParser
 
-from crossagent.presets import PRESETS, get_preset
+from crossagent.presets import PRESET_NAMES, get_preset
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 SPACE_CHOICES: tuple[str, ...] = ("mixed", *ACTION_SPACES)
-"""`mixed`: CrossAgent, trained on every space; one space name: the single-space baseline of that space."""
+"""Dataset configs SFT trains on: `mixed` trains CrossAgent (every space), a space name trains that
+single-space baseline (its prompt names only that space)."""
+
+DECODER_LORA_TARGETS = r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj)"
+"""Default LoRA targets: the decoder's attention projections only. The plain names `q_proj` ... also match
+the vision tower's attention, which a LoRA on the action decoder should leave alone unless asked."""
 
 
 @dataclass
-class CrossAgentSFTConfig:
-    """One SFT run; field docstrings say what each does. The preset's `sft` settings (crossagent.presets) set the defaults."""
+class SFTScriptArguments(ScriptArguments):
+    """Which data one SFT run reads (TRL's `ScriptArguments`: `--dataset_name`, `--dataset_config`, splits)."""
 
-    preset: str = "tiny"
-    """Model preset (crossagent.presets: `tiny`, `small`) and the training defaults that go with it."""
-    dataset: str = ""
-    """Folder (or Hub id) of the mixed-action dataset in Hub format, with configs `mixed` and one per space."""
-    action_spaces: str = "mixed"
-    """`mixed` trains CrossAgent on every space; `raw`/`motion`/`grounding`/`skill`/`latent` a baseline on the
-    dataset config of that one space (its prompt names only that space)."""
-    output_dir: str = "outputs/sft"
-    """The saved model folder; checkpoints go to its `checkpoint-<step>/` subfolders."""
-    init_model: str | None = None
-    """A saved CrossAgentForActions folder to start from; None builds a random model of `preset`."""
-    history_length: int | None = None
-    """Previous actions the prompt shows (saved with the processor, so evaluation shows as many); None keeps
-    the preset's or `init_model`'s. 0 shows none: a model that sees its own last actions can learn to copy
-    them, which dense one-row-per-tick raw data rewards (README, "Cold-start SFT")."""
-    train_split: str = "train"
-    """Dataset split to train on."""
-    eval_split: str = "validation"
-    """Dataset split for the teacher-forced next-action accuracy (None or '' to skip)."""
-    max_train_rows: int | None = None
-    """Train on the first N rows only (None: all)."""
-    max_eval_rows: int | None = 512
-    """Score at most N validation rows (None: all)."""
-    max_steps: int = -1
-    """Optimizer steps to run; -1 runs `num_train_epochs` epochs instead."""
-    num_train_epochs: float = 1.0
-    """Epochs over the training split when `max_steps` is -1."""
-    per_device_batch_size: int = 8
-    """Rows per process per forward pass."""
-    gradient_accumulation_steps: int | None = None
-    """Forward passes per optimizer step; None derives it from `global_batch_size` (or uses 1)."""
-    global_batch_size: int | None = None
-    """Rows per optimizer step over all processes; must equal per-device x processes x accumulation."""
-    learning_rate: float = 1e-3
-    """Peak learning rate (AdamW)."""
-    lr_scheduler_type: str = "cosine"
-    """transformers scheduler name."""
-    warmup_steps: int = 10
-    """Linear warm-up steps."""
-    weight_decay: float = 0.0
-    """AdamW weight decay."""
-    max_grad_norm: float = 1.0
-    """Gradient clipping norm."""
-    bf16: bool | None = None
-    """Train in bfloat16 mixed precision; None: when a GPU with bfloat16 is present."""
-    gradient_checkpointing: bool = False
-    """Recompute activations in the backward pass (saves memory, costs time)."""
-    logging_steps: int = 10
-    """Log the loss every N optimizer steps."""
-    save_steps: int = 100
-    """Write a resumable checkpoint every N optimizer steps."""
-    save_total_limit: int | None = 2
-    """Keep at most N checkpoints (None: all)."""
-    report_to: str = "none"
-    """Where logs go: `none`, `tensorboard`, `wandb`, ... (transformers' `report_to`)."""
-    resume_from_checkpoint: str | None = None
-    """`latest` resumes from the newest checkpoint in `output_dir`; a path resumes from that checkpoint."""
-    dataloader_num_workers: int = 0
-    """Worker processes that decode frames and collate batches."""
-    seed: int = 0
-    """Seed of model initialisation, data order and dropout."""
-    extra_training_args: dict = field(default_factory=dict)
-    """Any other `trl.SFTConfig` / `TrainingArguments` fields, passed through unchanged."""
+    dataset_config: str | None = field(
+        default="mixed",
+        metadata={"help": f"Dataset config to train on: one of {', '.join(SPACE_CHOICES)} ('mixed' trains "
+                  "CrossAgent on every space; a space trains that single-space baseline)."},
+    )  # fmt: skip
+    dataset_test_split: str = field(
+        default="validation",
+        metadata={"help": "Split scored by the teacher-forced next-action accuracy ('' skips it)."},
+    )
+    max_train_rows: int | None = field(
+        default=None, metadata={"help": "Train on the first N rows only (None: all)."}
+    )
+    max_eval_rows: int | None = field(
+        default=512,
+        metadata={
+            "help": "Score at most N validation rows, drawn evenly from every action space (None: all)."
+        },
+    )
 
     def __post_init__(self) -> None:
-        get_preset(self.preset)  # a clear error naming the presets
-        if self.action_spaces not in SPACE_CHOICES:
+        if not self.dataset_name:
             raise ValueError(
-                f"action_spaces={self.action_spaces!r} is unknown; choose one of {list(SPACE_CHOICES)} "
+                "dataset_name is empty; pass the mixed-action dataset (--dataset_name PATH_OR_ID)."
+            )
+        if self.dataset_config not in SPACE_CHOICES:
+            raise ValueError(
+                f"dataset_config={self.dataset_config!r} is unknown; choose one of {list(SPACE_CHOICES)} "
                 "(`mixed` trains CrossAgent, a space name trains that single-space baseline)."
             )
-        if not self.dataset:
-            raise ValueError("dataset is empty; pass the mixed-action dataset folder (--dataset PATH).")
-        for name in ("per_device_batch_size", "logging_steps", "save_steps"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name}={getattr(self, name)} must be >= 1.")
-        if self.max_steps == 0 or self.max_steps < -1:
-            raise ValueError(f"max_steps={self.max_steps} must be >= 1, or -1 to train num_train_epochs.")
-        if self.history_length is not None and self.history_length < 0:
-            raise ValueError(
-                f"history_length={self.history_length} must be >= 0 (0 shows no previous actions)."
-            )
-        for name in ("gradient_accumulation_steps", "global_batch_size", "max_train_rows"):
+        for name in ("max_train_rows", "max_eval_rows"):
             value = getattr(self, name)
             if value is not None and value < 1:
-                raise ValueError(f"{name}={value} must be >= 1 (or null to leave it unset).")
+                raise ValueError(f"{name}={value} must be >= 1 (or None for all rows).")
 
     @property
     def spaces(self) -> tuple[str, ...]:
         """The action spaces this run trains on (and names in the prompt)."""
-        return ACTION_SPACES if self.action_spaces == "mixed" else (self.action_spaces,)
+        return ACTION_SPACES if self.dataset_config == "mixed" else (self.dataset_config,)
+
+
+@dataclass
+class CrossAgentSFTConfig(SFTConfig):
+    """TRL's `SFTConfig` with CrossAgent's fields and defaults for a small model trained from scratch.
+
+    Defaults changed from TRL's, and why: activation (gradient) checkpointing off (a 2.6M-parameter model
+    has activations to spare; recomputing them costs time); `bf16` decided per machine (on only where the GPU
+    supports it: TRL's default fails on a CPU); `max_length` None and `remove_unused_columns` False with
+    `dataset_kwargs={"skip_prepare_dataset": True}` (the collator builds prompt + frame -> action itself from
+    the raw columns); `use_cpu` and `dataloader_pin_memory` follow the machine (without a GPU, accelerate
+    sets up a multi-process gloo run only when told it is on the CPU); `lr_scheduler_type` cosine, one
+    epoch, `save_total_limit` 2, seed 0. The learning rate, batch size and warm-up come from the preset.
+    """
+
+    preset: str = field(
+        default="tiny",
+        metadata={"help": f"Model and training preset ({', '.join(PRESET_NAMES)}): the model built when no "
+                  "--model_name_or_path is given, and the defaults of this run."},
+    )  # fmt: skip
+    history_length: int | None = field(
+        default=None,
+        metadata={"help": "Previous actions the prompt shows (saved with the processor, so evaluation shows as "
+                  "many); None keeps the model's. 0 shows none: a model that sees its own last actions can "
+                  "learn to copy them, which dense one-row-per-tick raw data rewards."},
+    )  # fmt: skip
+    global_batch_size: int | None = field(
+        default=None,
+        metadata={"help": "Rows per optimizer step over all processes; when set, gradient_accumulation_steps "
+                  "is derived from it (per_device_train_batch_size x processes x accumulation)."},
+    )  # fmt: skip
+    num_train_epochs: float = 1.0
+    lr_scheduler_type: str = "cosine"
+    warmup_steps: float = 10
+    save_total_limit: int | None = 2
+    seed: int = 0
+    gradient_checkpointing: bool | None = (
+        None  # TRL's True; unset, transformers reads activation_checkpointing
+    )
+    max_length: int | None = None
+    remove_unused_columns: bool = False
+    dataset_kwargs: dict | None = field(default_factory=lambda: {"skip_prepare_dataset": True})
+
+    def __post_init__(self) -> None:
+        get_preset(self.preset)  # a clear error naming the presets
+        cuda = torch.cuda.is_available()
+        if self.bf16 is None:
+            self.bf16 = cuda and torch.cuda.is_bf16_supported()
+        if not cuda:
+            self.use_cpu = True
+            self.dataloader_pin_memory = False
+        if self.history_length is not None and self.history_length < 0:
+            raise ValueError(
+                f"history_length={self.history_length} must be >= 0 (0 shows no previous actions)."
+            )
+        if self.global_batch_size is not None and self.global_batch_size < 1:
+            raise ValueError(f"global_batch_size={self.global_batch_size} must be >= 1 (or None).")
+        if self.max_steps == 0 or self.max_steps < -1:
+            raise ValueError(f"max_steps={self.max_steps} must be >= 1, or -1 to train num_train_epochs.")
+        check_report_to(self.report_to)
+        super().__post_init__()
 
     def batch_layout(self, world_size: int) -> tuple[int, int]:
         """(per-device batch, accumulation steps) for `world_size` processes; raises if they cannot match."""
-        per_device, accumulation = self.per_device_batch_size, self.gradient_accumulation_steps
+        per_device, accumulation = self.per_device_train_batch_size, self.gradient_accumulation_steps
         if self.global_batch_size is None:
-            return per_device, accumulation or 1
+            return per_device, accumulation
         per_step = per_device * world_size
-        if accumulation is None:
-            if self.global_batch_size % per_step:
-                raise ValueError(
-                    f"global_batch_size={self.global_batch_size} is not divisible by per_device_batch_size "
-                    f"({per_device}) x processes ({world_size}) = {per_step}; choose a global batch that is a "
-                    f"multiple of {per_step}, or change per_device_batch_size."
-                )
-            return per_device, self.global_batch_size // per_step
-        if per_step * accumulation != self.global_batch_size:
+        if self.global_batch_size % per_step:
             raise ValueError(
-                f"global_batch_size={self.global_batch_size} != per_device_batch_size ({per_device}) x processes "
-                f"({world_size}) x gradient_accumulation_steps ({accumulation}) = {per_step * accumulation}; "
-                "leave gradient_accumulation_steps unset to derive it, or fix one of the three."
+                f"global_batch_size={self.global_batch_size} is not divisible by per_device_train_batch_size "
+                f"({per_device}) x processes ({world_size}) = {per_step}; choose a global batch that is a "
+                f"multiple of {per_step}, or change per_device_train_batch_size."
             )
-        return per_device, accumulation
-
-
-FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(CrossAgentSFTConfig))
-
-
-def load_sft_config(config: str | os.PathLike = "tiny", **overrides) -> CrossAgentSFTConfig:
-    """A preset name or a YAML file, then `overrides` (None values are ignored) -> a checked config."""
-    values: dict = {}
-    if str(config) in PRESETS:
-        values["preset"] = str(config)
-    else:
-        path = pathlib.Path(config)
-        if not path.is_file():
+        derived = self.global_batch_size // per_step
+        if accumulation not in (1, derived):
             raise ValueError(
-                f"--config {str(config)!r} is neither a preset ({', '.join(PRESETS)}) nor a YAML file."
+                f"global_batch_size={self.global_batch_size} != per_device_train_batch_size ({per_device}) x "
+                f"processes ({world_size}) x gradient_accumulation_steps ({accumulation}) = "
+                f"{per_step * accumulation}; leave gradient_accumulation_steps unset to derive it, or fix one "
+                "of the three."
             )
-        values = yaml.safe_load(path.read_text()) or {}
-        if not isinstance(values, dict):
-            raise ValueError(f"{path}: expected a mapping of config fields, got {type(values).__name__}.")
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    unknown = sorted(set(values) - FIELD_NAMES)
+        return per_device, derived
+
+
+def check_report_to(report_to) -> None:
+    """Every logging integration asked for is installed (else the run would fail after data and model)."""
+    from transformers.integrations.integration_utils import (
+        INTEGRATION_TO_CALLBACK,
+        get_available_reporting_integrations,
+    )
+
+    asked = [report_to] if isinstance(report_to, str) else list(report_to or [])
+    asked = [name for name in asked if name not in ("none", "all")]
+    available = set(get_available_reporting_integrations())
+    for name in asked:
+        if name not in INTEGRATION_TO_CALLBACK:
+            raise ValueError(
+                f"report_to={name!r} is not an integration; choose from {sorted(INTEGRATION_TO_CALLBACK)}."
+            )
+        if name not in available:
+            raise ValueError(
+                f"report_to={name!r}: the {name} package is not installed; `pip install {name}` or choose "
+                f"another (installed: {sorted(available) or 'none'}; 'none' logs to the console only)."
+            )
+
+
+class SFTArguments(NamedTuple):
+    """The three argument dataclasses of one SFT run."""
+
+    script: SFTScriptArguments
+    training: CrossAgentSFTConfig
+    model: ModelConfig
+
+
+ARGUMENT_TYPES = (SFTScriptArguments, CrossAgentSFTConfig, ModelConfig)
+FIELD_OWNERS: dict[str, type] = {
+    f.name: cls for cls in reversed(ARGUMENT_TYPES) for f in dataclasses.fields(cls) if f.init
+}
+"""Field name -> the dataclass that takes it (a name in two of them goes to the first in ARGUMENT_TYPES)."""
+
+
+def sft_arguments(preset: str = "tiny", **fields) -> SFTArguments:
+    """The arguments of a run from a preset and flat `fields` (each goes to the dataclass that owns it)."""
+    values = {
+        **get_preset(preset).sft,
+        "preset": preset,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+    unknown = sorted(set(values) - set(FIELD_OWNERS))
     if unknown:
-        raise ValueError(f"Unknown SFT config field(s) {unknown}; valid fields: {sorted(FIELD_NAMES)}.")
-    return CrossAgentSFTConfig(**{**get_preset(values.get("preset", "tiny")).sft, **values})
+        hints = {name: difflib.get_close_matches(name, FIELD_OWNERS, n=1) for name in unknown}
+        said = ", ".join(f"{n!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for n, h in hints.items())
+        raise ValueError(
+            f"unknown SFT argument(s) {said}; the fields of {[c.__name__ for c in ARGUMENT_TYPES]}"
+        )
+    parts = {cls: {k: v for k, v in values.items() if FIELD_OWNERS[k] is cls} for cls in ARGUMENT_TYPES}
+    return SFTArguments(*(cls(**parts[cls]) for cls in ARGUMENT_TYPES))
 
 
-def save_sft_config(config: CrossAgentSFTConfig, path: str | os.PathLike) -> None:
-    pathlib.Path(path).write_text(yaml.safe_dump(dataclasses.asdict(config), sort_keys=False))
+def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
+    """Parse TRL-style flags (`--config run.yaml`, `--learning_rate`, `--use_peft`, ...) with `--preset`.
+
+    The preset (from `--preset`, else the YAML file's `preset:`, else `tiny`) sets the defaults that the
+    YAML file and then the command line override.
+    """
+    import sys
+
+    import yaml
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    known, _ = _preset_parser().parse_known_args(argv)
+    preset = known.preset
+    if preset is None and known.config:
+        with open(known.config) as handle:
+            loaded = yaml.safe_load(handle)
+        preset = loaded.get("preset") if isinstance(loaded, dict) else None
+    preset = preset or "tiny"
+    parser = TrlParser(ARGUMENT_TYPES)
+    parser.set_defaults_with_config(**get_preset(preset).sft, preset=preset)
+    script, training, model = parser.parse_args_and_config(argv)
+    return SFTArguments(script, training, model)
+
+
+def _preset_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--preset", default=None)
+    parser.add_argument("--config", default=None)
+    return parser
+
+
+def lora_config(model_args: ModelConfig):
+    """The LoRA config of `--use_peft` (None without it): TRL's, with the decoder-only default targets."""
+    if not model_args.use_peft:
+        return None
+    from trl import get_peft_config
+
+    targets = model_args.lora_target_modules
+    return get_peft_config(
+        dataclasses.replace(model_args, lora_target_modules=targets if targets else DECODER_LORA_TARGETS)
+    )

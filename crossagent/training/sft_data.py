@@ -48,6 +48,21 @@ def check_labels(dataset: Dataset, spaces: tuple[str, ...], where: str) -> None:
             )
 
 
+def stratified_indices(labels: list[str], count: int) -> list[int]:
+    """`count` row indices taken round robin over the labels' groups, each group in row order; sorted."""
+    groups: dict[str, list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(label, []).append(index)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < count:
+        for rows in groups.values():
+            if depth < len(rows) and len(chosen) < count:
+                chosen.append(rows[depth])
+        depth += 1
+    return sorted(chosen)
+
+
 def _fresh_cache_dir(path: str) -> str | None:
     """A private Arrow cache for a local folder (None, the shared cache, for a Hub id).
 
@@ -63,9 +78,18 @@ def _fresh_cache_dir(path: str) -> str | None:
 
 
 def load_sft_split(
-    path: str, action_spaces: str, split: str, spaces: tuple[str, ...], max_rows: int | None = None
+    path: str,
+    action_spaces: str,
+    split: str,
+    spaces: tuple[str, ...],
+    max_rows: int | None = None,
+    stratify: bool = False,
 ) -> Dataset:
-    """One split of the dataset config `action_spaces` (`mixed` or a space), checked against `spaces`."""
+    """One split of the dataset config `action_spaces` (`mixed` or a space), checked against `spaces`.
+
+    `max_rows` keeps the first rows, or with `stratify` the first rows of each action space in turn
+    (round robin), so that a capped validation split still scores every space.
+    """
     try:
         configs = get_dataset_config_names(path)
     except Exception as error:  # datasets raises several types for a missing or unreadable folder
@@ -84,7 +108,9 @@ def load_sft_split(
         raise ValueError(f"{where} cannot be loaded: {error}") from error
     check_columns(dataset, where)
     if max_rows is not None and len(dataset) > max_rows:
-        dataset = dataset.select(range(max_rows))
+        dataset = dataset.select(
+            stratified_indices(dataset["action_space"], max_rows) if stratify else range(max_rows)
+        )
     if len(dataset) == 0:
         raise ValueError(f"{where} has no rows.")
     check_labels(dataset, spaces, where)

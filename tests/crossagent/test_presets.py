@@ -7,7 +7,7 @@ from crossagent.models.presets import build_config
 from crossagent.models.tokenizer import build_tokenizer
 from crossagent.pipeline import PipelineConfig
 from crossagent.presets import PRESETS, get_preset
-from crossagent.training.sft_config import load_sft_config
+from crossagent.training.sft_config import sft_arguments
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -17,13 +17,15 @@ def test_every_part_of_a_preset_builds_its_config(name):
     config = build_config(preset.model, build_tokenizer())
     data = preset_config(name)
     assert data.image_size == preset.model.image_size == config.vision_config.image_size
-    sft = load_sft_config(name, dataset="d")
-    assert all(getattr(sft, field) == value for field, value in preset.sft.items())
+    script, training, _ = sft_arguments(name, dataset_name="d")
+    assert all(getattr(training, f, getattr(script, f, None)) == value for f, value in preset.sft.items())
     plan = PipelineConfig(preset=name).plan
     assert "crossagent" in plan.sft_models
     for model_name, spaces in plan.sft_models.items():
         fields = {**plan.sft_overrides, **plan.sft_model_overrides.get(model_name, {})}
-        load_sft_config(name, dataset="d", action_spaces=spaces, **fields)  # every job field is an SFT field
+        sft_arguments(
+            name, dataset_name="d", dataset_config=spaces, **fields
+        )  # every job field is an SFT field
 
 
 def test_an_unknown_preset_names_the_choices():

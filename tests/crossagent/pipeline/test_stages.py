@@ -16,7 +16,7 @@ from crossagent.pipeline.training import stage_sft
 
 SMALL_PLAN = dict(
     sft_models={"crossagent": "mixed", "raw": "raw"},
-    sft_overrides=dict(max_steps=2, per_device_batch_size=2, save_steps=1, max_eval_rows=8),
+    sft_overrides=dict(max_steps=2, per_device_train_batch_size=2, save_steps=1, max_eval_rows=8),
     sft_parallel=2,
     eval_baselines=("expert",),
     eval_tasks=("mine_block:dirt", "craft_item:crafting_table"),

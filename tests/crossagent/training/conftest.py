@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from crossagent.models.presets import build_model
-from crossagent.training.sft_config import load_sft_config
+from crossagent.training.sft_config import sft_arguments
 from crossagent.training.synthetic_data import write_synthetic_dataset
 
 
@@ -41,16 +41,16 @@ def sft_config(base_model_dir, dataset_dir, tmp_path):
 
     def make(**overrides):
         values = dict(
-            dataset=str(dataset_dir),
-            init_model=str(base_model_dir),
+            dataset_name=str(dataset_dir),
+            model_name_or_path=str(base_model_dir),
             output_dir=str(tmp_path / "out"),
-            per_device_batch_size=2,
+            per_device_train_batch_size=2,
             max_steps=2,
             save_steps=2,
             logging_steps=1,
             warmup_steps=0,
             max_eval_rows=10,
         )
-        return load_sft_config("tiny", **{**values, **overrides})
+        return sft_arguments("tiny", **{**values, **overrides})
 
     return make

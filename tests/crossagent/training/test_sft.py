@@ -15,7 +15,7 @@ from modeling_crossagent.action_spaces import ACTION_SPACES
 def test_two_step_sft_saves_a_loadable_model(sft_config, base_model_dir):
     config = sft_config()
     summary = train_sft(config)
-    out = config.output_dir
+    out = config.training.output_dir
     assert (
         summary["global_step"] == 2 and summary["world_size"] == 1 and summary["rows_trained_per_rank"] == [4]
     )
@@ -56,12 +56,17 @@ def losses(summary):
 
 
 def test_resume_continues_from_the_same_step_and_data(sft_config, tmp_path):
-    whole = train_sft(sft_config(output_dir=str(tmp_path / "whole"), max_steps=4, eval_split=""))
-    first = train_sft(sft_config(output_dir=str(tmp_path / "cut"), max_steps=4, eval_split=""), [StopAt(2)])
+    whole = train_sft(sft_config(output_dir=str(tmp_path / "whole"), max_steps=4, dataset_test_split=""))
+    first = train_sft(
+        sft_config(output_dir=str(tmp_path / "cut"), max_steps=4, dataset_test_split=""), [StopAt(2)]
+    )
     assert first["global_step"] == 2
     second = train_sft(
         sft_config(
-            output_dir=str(tmp_path / "cut"), max_steps=4, eval_split="", resume_from_checkpoint="latest"
+            output_dir=str(tmp_path / "cut"),
+            max_steps=4,
+            dataset_test_split="",
+            resume_from_checkpoint="latest",
         )
     )
     assert second["resumed_from"].endswith("checkpoint-2") and second["global_step"] == 4
@@ -77,7 +82,7 @@ def test_resume_continues_from_the_same_step_and_data(sft_config, tmp_path):
 
 
 def test_single_space_baseline(sft_config):
-    summary = train_sft(sft_config(action_spaces="grounding", max_steps=1, history_length=0))
+    summary = train_sft(sft_config(dataset_config="grounding", max_steps=1, history_length=0))
     assert set(summary["metrics"]) == {"grounding", "all"} and summary["metrics"]["all"]["rows"] == 2
     card = pathlib.Path(summary["output_dir"], "README.md").read_text()
     assert "grounding-only baseline" in card
@@ -94,20 +99,52 @@ def test_single_space_baseline(sft_config):
 def no_model(monkeypatch):
     """Bad input must fail before a model is built (and so before any training)."""
 
-    def refuse(config):
+    def refuse(args):
         raise AssertionError("a model was built although the input is bad")
 
     monkeypatch.setattr(sft_module, "build_model_and_processor", refuse)
 
 
 def test_bad_batch_layout_fails_before_training(sft_config, monkeypatch, no_model):
-    monkeypatch.setenv("WORLD_SIZE", "2")
+    args = sft_config(global_batch_size=6)
+    monkeypatch.setenv("WORLD_SIZE", "2")  # as torchrun would announce two processes
     with pytest.raises(ValueError, match=r"global_batch_size=6 is not divisible .* processes \(2\) = 4"):
-        train_sft(sft_config(global_batch_size=6))
+        train_sft(args)
 
 
 def test_bad_dataset_or_checkpoint_fails_before_training(sft_config, tmp_path, no_model):
     with pytest.raises(ValueError, match="split"):
-        train_sft(sft_config(train_split="test"))
+        train_sft(sft_config(dataset_train_split="test"))
     with pytest.raises(ValueError, match="has no checkpoint"):
         train_sft(sft_config(output_dir=str(tmp_path / "empty"), resume_from_checkpoint="latest"))
+
+
+def test_lora_run_saves_a_merged_folder_and_its_adapter(sft_config, base_model_dir):
+    args = sft_config(use_peft=True, lora_r=4, lora_alpha=8, dataset_test_split="")
+    summary = train_sft(args)
+    out = pathlib.Path(summary["output_dir"])
+    adapter = json.loads((out / "adapter" / "adapter_config.json").read_text())
+    assert adapter["task_type"] == "CAUSAL_LM" and "language_model" in str(adapter["target_modules"])
+    merged = load_file(out / "model.safetensors")
+    before = load_file(f"{base_model_dir}/model.safetensors")
+    assert not any("lora" in name for name in merged)  # merged into the base weights
+    changed = {k for k in before if not torch.equal(before[k], merged[k])}
+    assert changed and all("language_model" in k for k in changed)  # the vision tower is left alone
+    assert type(AutoModel.from_pretrained(out, trust_remote_code=True)).__name__ == "CrossAgentForActions"
+
+
+def test_a_card_failure_keeps_the_trained_model(sft_config, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broke")
+
+    monkeypatch.setattr(sft_module, "render_card", broken)
+    summary = train_sft(sft_config(dataset_test_split=""))
+    out = pathlib.Path(summary["output_dir"])
+    assert (out / "model.safetensors").stat().st_size > 0 and (out / "processor_config.json").exists()
+    run = json.loads((out / "sft_run.json").read_text())
+    assert "template broke" in run["card_error"] and run["training"]["global_step"] == 2
+
+
+def test_push_to_hub_offline_fails_before_training(sft_config, no_model):
+    with pytest.raises(ValueError, match="push_to_hub=True but HF_HUB_OFFLINE=1"):
+        train_sft(sft_config(push_to_hub=True, hub_model_id="me/tiny"))

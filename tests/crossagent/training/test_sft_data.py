@@ -41,3 +41,11 @@ def test_a_rebuilt_folder_is_read_again(tmp_path):
     assert len(load_sft_split(str(folder), "raw", "train", ("raw",))) == 1
     write_synthetic_dataset(folder, train_episodes=3, validation_episodes=1, steps=1)
     assert len(load_sft_split(str(folder), "raw", "train", ("raw",))) == 3
+
+
+def test_stratified_indices_take_every_space_in_turn():
+    from crossagent.training.sft_data import stratified_indices
+
+    labels = ["raw"] * 6 + ["skill"] * 2 + ["motion"] * 3
+    assert stratified_indices(labels, 5) == [0, 1, 6, 7, 8]
+    assert stratified_indices(labels, 11) == list(range(11))

@@ -24,9 +24,10 @@ def test_torchrun_two_processes_both_train(base_model_dir, dataset_dir, tmp_path
     out = tmp_path / "ddp"
     command = [
         sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(free_port()),
-        str(REPO / "trainers" / "sft.py"), "--config", "tiny", "--dataset", str(dataset_dir),
-        "--init-model", str(base_model_dir), "--output-dir", str(out), "--max-steps", "2",
-        "--per-device-batch-size", "2", "--global-batch-size", "8", "--save-steps", "2", "--max-eval-rows", "5",
+        str(REPO / "trainers" / "sft.py"), "--preset", "tiny", "--dataset_name", str(dataset_dir),
+        "--model_name_or_path", str(base_model_dir), "--output_dir", str(out), "--max_steps", "2",
+        "--per_device_train_batch_size", "2", "--global_batch_size", "8", "--save_steps", "2",
+        "--max_eval_rows", "5",
     ]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, cwd=tmp_path)
