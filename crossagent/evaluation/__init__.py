@@ -1,9 +1,10 @@
-"""Evaluation: per-episode records, the success-rate metric, the resumable results file, agents, reports.
+"""Evaluation: per-episode records, the success-rate metric, the resumable results file, reports.
 
 records.py       EpisodeResult and its validation
 success_rate.py  compute_success_rate: ASR overall / per category / ID vs OOD, Wilson intervals
 results.py       ResultsStore: append-only JSONL results with resume and a suite fingerprint
-agents.py        the Agent protocol, RandomAgent, CallableAgent
+runner.py        run_evaluation: an agent (crossagent.agents) over the task suite, resumable
+parallel.py      the same episodes over worker processes
 report.py        eval_info.json (LeRobot's shape), the paper's table, the model-index block
 plots.py         PNG plots of the metrics
 """

@@ -53,7 +53,7 @@ def _work(
         import torch
 
         torch.set_num_threads(1)  # one core per worker: more threads only spin on shared cores
-        from crossagent.evaluation.runner import load_agent
+        from crossagent.agents import load_agent
         from crossagent.tasks import load_suite
 
         agent = load_agent(agent_spec, **agent_kwargs)

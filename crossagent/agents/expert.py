@@ -1,4 +1,4 @@
-"""The scripted expert as an evaluation agent: the upper bound of the benchmark.
+"""The scripted expert as an agent: the upper bound of the benchmark.
 
 At each decision it asks `crossagent.tasks.expert.ScriptedExpert` for the next step from the world's
 privileged state (it reads the MineSim the rollout puts in `observation["sim"]`) and writes it as

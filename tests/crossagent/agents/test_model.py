@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from crossagent.evaluation.model_agent import GrammarStop, ModelAgent
+from crossagent.agents.model import GrammarStop, ModelAgent
 from crossagent.models.presets import build_model
 from crossagent.tasks import get_task
 from modeling_crossagent.action_spaces import ActionParseError, parse
