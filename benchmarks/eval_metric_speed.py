@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from crossagent.evaluation.records import EpisodeResult
 from crossagent.evaluation.report import write_report
 from crossagent.evaluation.results import ResultsStore
 from crossagent.evaluation.success_rate import PAPER_CATEGORIES, compute_success_rate, episode_columns
+from crossagent.rollout.results import EpisodeResult
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 

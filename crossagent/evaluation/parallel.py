@@ -25,8 +25,8 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from crossagent.evaluation.records import EpisodeResult, validate_record
 from crossagent.rollout import EpisodeSpec, RolloutConfig, run_rollout
+from crossagent.rollout.results import EpisodeResult, validate_record
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ import yaml
 
 from crossagent.evaluation import plots
 from crossagent.evaluation.files import atomic_write_text
-from crossagent.evaluation.records import SPLITS, EpisodeResult, validate_records
 from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
+from crossagent.rollout.results import SPLITS, EpisodeResult, validate_records
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPORT_FILES = {

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from crossagent.evaluation.files import atomic_write_text
-from crossagent.evaluation.records import EpisodeResult, validate_record
+from crossagent.rollout.results import EpisodeResult, validate_record
 
 logger = logging.getLogger(__name__)
 
