@@ -6,8 +6,8 @@ import sys
 import datasets
 import pytest
 
+from crossagent.datasets.tasks import load_tasks_dataset, shard_files, write_dataset
 from crossagent.tasks import load_suite
-from crossagent.tasks.dataset import load_tasks_dataset, shard_files, write_dataset
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 
