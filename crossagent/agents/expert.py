@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossagent.executors.raw import env_to_raw, no_op_env
+from crossagent.executors.base import no_op_env
+from crossagent.executors.raw import env_to_raw
 from crossagent.tasks.expert import ScriptedExpert
 from modeling_crossagent.action_spaces import format_action
 
