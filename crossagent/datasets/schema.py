@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datasets
 
+from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import (
     ACTION_SPACES,
     NUM_LATENT_CODES,
     SPACE_TOKENS,
     ActionParseError,
     RawAction,
-    parse,
 )
 
 FEATURES = datasets.Features(

@@ -9,7 +9,8 @@ from crossagent.executors.base import RUNNING, EnvAction, Executor, InvalidActio
 from crossagent.executors.cost import INVALID
 from crossagent.executors.motion import MotionExecutor
 from crossagent.executors.raw import RawExecutor
-from modeling_crossagent.action_spaces import NUM_LATENT_CODES, Action, ActionParseError, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import NUM_LATENT_CODES, Action, ActionParseError
 
 logger = logging.getLogger(__name__)
 
