@@ -1,4 +1,4 @@
-"""The mixed-action schema (DESIGN.md § Datasets), its configs and the check of one row's labels."""
+"""The mixed-action schema (FEATURES below: one row per decision), its configs and the check of one row's labels."""
 
 from __future__ import annotations
 
