@@ -22,7 +22,8 @@ from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessorList, Pre
 
 from modeling_crossagent.action_decoding import build_action_logits_processor
 from modeling_crossagent.action_grammar import action_automaton, desymbolize
-from modeling_crossagent.action_spaces import ActionParseError, add_action_tokens, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import ActionParseError, add_action_tokens
 
 
 def build_tokenizer(vocab_size: int) -> PreTrainedTokenizerFast:

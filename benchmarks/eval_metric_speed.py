@@ -19,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from crossagent.evaluation.records import EpisodeResult
 from crossagent.evaluation.report import write_report
 from crossagent.evaluation.results import ResultsStore
 from crossagent.evaluation.success_rate import (
@@ -28,6 +27,7 @@ from crossagent.evaluation.success_rate import (
     episode_columns,
     metric_module_path,
 )
+from crossagent.rollout.results import EpisodeResult
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 

@@ -28,7 +28,7 @@ import time
 
 import torch
 
-from crossagent.evaluation.model_agent import ModelAgent
+from crossagent.agents.model import ModelAgent
 from crossagent.evaluation.parallel import default_workers
 from crossagent.evaluation.results import read_results
 from crossagent.evaluation.runner import EvalConfig, run_evaluation

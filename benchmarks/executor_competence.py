@@ -32,10 +32,11 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
+from crossagent.executors.base import no_op_env
 from crossagent.executors.dispatch import minesim_executors
 from crossagent.executors.latent import LatentCodebook, episode_chunks
 from crossagent.executors.motion import MOTION_TICKS
-from crossagent.executors.raw import env_to_raw, no_op_env
+from crossagent.executors.raw import env_to_raw
 from crossagent.sim.sim import MineSim
 from crossagent.tasks.expert import ScriptedExpert, run_expert, succeeded
 from crossagent.tasks.labels import motion_label

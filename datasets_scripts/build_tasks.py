@@ -12,8 +12,8 @@ import argparse
 import logging
 import pathlib
 
+from crossagent.datasets.tasks import category_counts, write_dataset
 from crossagent.tasks import load_suite
-from crossagent.tasks.dataset import category_counts, write_dataset
 
 
 def main(argv: list[str] | None = None) -> int:

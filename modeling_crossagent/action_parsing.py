@@ -258,8 +258,12 @@ def _latent(s: _Scanner, num_latent_codes: int) -> LatentAction:
     return LatentAction(int(m.group(1)))
 
 
-def parse_action(text: str, known_objects=None, num_latent_codes: int = NUM_LATENT_CODES) -> Action:
-    """See `action_spaces.parse`."""
+def parse(text: str, known_objects=None, num_latent_codes: int = NUM_LATENT_CODES) -> Action:
+    """Parse one action (canonical or OpenHA plain-prefix form); raises ActionParseError.
+
+    known_objects: a set of valid object names for grounding objects and skill targets (default: any
+    [a-z0-9_]+ name). num_latent_codes: the codebook size latent indices must be below.
+    """
     if not isinstance(text, str):
         raise ActionParseError(f"action: expected a str, got {type(text).__name__}")
     s = _Scanner(text)
@@ -290,6 +294,6 @@ def parse_chain(text: str, known_objects=None, num_latent_codes: int = NUM_LATEN
     """Parse an OpenHA chain of actions (`Motion: ... \\n, Action: ...`) into its actions, in order."""
     starts = [m.start() for m in _CHAIN_SPLIT_RE.finditer(text)] if isinstance(text, str) else []
     if not starts:
-        return [parse_action(text, known_objects, num_latent_codes)]
+        return [parse(text, known_objects, num_latent_codes)]
     pieces = [text[a:b].rstrip().rstrip(",") for a, b in zip(starts, [*starts[1:], len(text)])]
-    return [parse_action(piece, known_objects, num_latent_codes) for piece in pieces]
+    return [parse(piece, known_objects, num_latent_codes) for piece in pieces]

@@ -10,7 +10,7 @@ Every action is one text span that starts with its space token:
     <|skill|>mine oak_log
     <|latent|><|latent_17|>
 
-`format_action(action)` writes the canonical text; `parse(text)` (in `action_parsing.py`) reads it back
+`format_action(action)` writes the canonical text; `action_parsing.parse(text)` reads it back
 exactly, and also reads OpenHA's plain-prefix forms (`Action: ...`, `Motion: ...`, `Grounding: ...`).
 """
 
@@ -297,14 +297,3 @@ def format_action(action: Action) -> str:
 
 class ActionParseError(ValueError):
     """Text that is not a valid action; the message says what was expected where."""
-
-
-def parse(text: str, known_objects=None, num_latent_codes: int = NUM_LATENT_CODES) -> Action:
-    """Parse one action (canonical or OpenHA plain-prefix form); raises ActionParseError.
-
-    known_objects: a set of valid object names for grounding objects and skill targets (default: any
-    [a-z0-9_]+ name). num_latent_codes: the codebook size latent indices must be below.
-    """
-    from .action_parsing import parse_action
-
-    return parse_action(text, known_objects=known_objects, num_latent_codes=num_latent_codes)

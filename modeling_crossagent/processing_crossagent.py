@@ -23,7 +23,8 @@ import torch
 from transformers import BatchFeature, ProcessorMixin
 
 from .action_decoding import ActionLogitsProcessor, build_action_logits_processor
-from .action_spaces import ACTION_SPACES, LATENT_TOKEN_RE, SPACE_TOKENS, Action, ActionParseError, parse
+from .action_parsing import parse
+from .action_spaces import ACTION_SPACES, LATENT_TOKEN_RE, SPACE_TOKENS, Action, ActionParseError
 
 CHAT_TEMPLATE = (
     "{%- for message in messages -%}"

@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crossagent.evaluation.model_agent import NotAModelFolderError
+    from crossagent.agents.model import NotAModelFolderError
     from crossagent.evaluation.parallel import default_workers
     from crossagent.evaluation.runner import EvalConfig, run_evaluation, select_eval_tasks
     from crossagent.tasks.suite import UnknownTaskError

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import platform
 
-STACK = [
-    "torch",
-    "transformers",
-    "trl",
-    "datasets",
-    "huggingface_hub",
-    "peft",
-    "accelerate",
-    "evaluate",
-    "safetensors",
-    "tokenizers",
-    "minecraft-data",
-    "numpy",
-    "numba",
-    "gymnasium",
-]
+from crossagent.environment import STACK, package_versions
+
 OPTIONAL = ["crafter", "minerl"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("info", help="print the installed stack and the device")
     parser.set_defaults(func=run)
-
-
-def package_versions(names: list[str]) -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in names:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 def run(args: argparse.Namespace) -> int:

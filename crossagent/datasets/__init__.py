@@ -7,5 +7,6 @@
     folder = build_mixed(MixedBuildConfig(tasks="mine_block:*", episodes_per_task=2), "out/mixed")
     train = load_mixed(folder, "raw", split="train")
 
-Modules stay import-light (no re-exports here) so `crossagent.tasks` can use `hub_folder` without cycles.
+`crossagent.datasets.tasks` publishes the task suite itself as a Hub-format dataset folder.
+Modules stay import-light (no re-exports here): importing one module loads only what it needs.
 """

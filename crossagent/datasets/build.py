@@ -17,7 +17,6 @@ import logging
 import pathlib
 import time
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 
 import crossagent
 from crossagent.datasets.card import HISTORY_RULES, count_rows, render_card
@@ -36,6 +35,7 @@ from crossagent.datasets.rows import (
 from crossagent.datasets.schema import LabelError, check_labels
 from crossagent.datasets.validate import CODEBOOK_FILE
 from crossagent.datasets.writer import write_shards
+from crossagent.environment import package_versions
 from crossagent.executors.latent import LatentCodebook
 from crossagent.tasks import Task, select_tasks
 from modeling_crossagent.action_spaces import ACTION_SPACES
@@ -73,14 +73,12 @@ def check_rows(rows: Rows, num_latent_codes: int, where: str) -> None:
                     raise LabelError(f"{where}: row {row['id']!r} ({space}/{split}): {error}") from None
 
 
-def package_versions() -> dict[str, str]:
-    versions = {"crossagent": crossagent.__version__}
-    for name in VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+def recorded_versions() -> dict[str, str]:
+    """crossagent's version and those of the packages that shape the rows, for the build settings."""
+    installed = package_versions(VERSIONED)
+    return {"crossagent": crossagent.__version__} | {
+        name: version or "not installed" for name, version in installed.items()
+    }
 
 
 def write_folder(
@@ -210,7 +208,7 @@ def build_mixed(
     settings = {
         "config": config.content_settings(),
         "command": command_line(config),
-        "versions": package_versions(),
+        "versions": recorded_versions(),
         "tasks": [task.id for task in tasks],
         "episodes": {"played": len(played), "kept": len(episodes), **episode_counts, "failed": failed},
         "codebook": {

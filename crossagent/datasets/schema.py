@@ -1,16 +1,16 @@
-"""The mixed-action schema (the columns of every mixed-action dataset), its configs and the check of one row's labels."""
+"""The mixed-action schema (FEATURES below: one row per decision), its configs and the check of one row's labels."""
 
 from __future__ import annotations
 
 import datasets
 
+from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import (
     ACTION_SPACES,
     NUM_LATENT_CODES,
     SPACE_TOKENS,
     ActionParseError,
     RawAction,
-    parse,
 )
 
 FEATURES = datasets.Features(

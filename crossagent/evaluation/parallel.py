@@ -25,8 +25,8 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from crossagent.evaluation.records import EpisodeResult, validate_record
 from crossagent.rollout import EpisodeSpec, RolloutConfig, run_rollout
+from crossagent.rollout.results import EpisodeResult, validate_record
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _work(
         import torch
 
         torch.set_num_threads(1)  # one core per worker: more threads only spin on shared cores
-        from crossagent.evaluation.runner import load_agent
+        from crossagent.agents import load_agent
         from crossagent.tasks import load_suite
 
         agent = load_agent(agent_spec, **agent_kwargs)

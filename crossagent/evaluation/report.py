@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from crossagent.evaluation import plots
-from crossagent.evaluation.records import SPLITS, EpisodeResult, validate_records
 from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
 from crossagent.files import write_text_atomic
+from crossagent.rollout.results import SPLITS, EpisodeResult, validate_records
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPORT_FILES = {

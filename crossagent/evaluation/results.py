@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from crossagent.evaluation.records import EpisodeResult, validate_record
 from crossagent.files import write_text_atomic
+from crossagent.rollout.results import EpisodeResult, validate_record
 
 logger = logging.getLogger(__name__)
 

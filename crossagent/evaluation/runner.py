@@ -22,7 +22,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from crossagent.evaluation.agents import Agent, CallableAgent, RandomAgent
+from crossagent.agents import Agent, load_agent
 from crossagent.evaluation.parallel import run_parallel
 from crossagent.evaluation.report import write_report
 from crossagent.evaluation.results import ResultsStore
@@ -93,23 +93,6 @@ def select_eval_tasks(filters: Sequence[str] = (), split: str | None = None) -> 
     if not tasks:
         raise UnknownTaskError(f"no task matches {list(filters)} in split {split!r}")
     return tasks
-
-
-def load_agent(spec: str | os.PathLike | Agent | Callable, **model_kwargs) -> Agent:
-    """`expert`, `random`, a saved model folder, an Agent, or a batched callable `fn(obs, tasks, histories)`."""
-    if isinstance(spec, Agent):
-        return spec
-    if callable(spec):
-        return CallableAgent(spec)
-    if str(spec) == "expert":
-        from crossagent.evaluation.expert_agent import ExpertAgent
-
-        return ExpertAgent()
-    if str(spec) == "random":
-        return RandomAgent()
-    from crossagent.evaluation.model_agent import ModelAgent
-
-    return ModelAgent.from_folder(spec, **model_kwargs)
 
 
 def run_evaluation(

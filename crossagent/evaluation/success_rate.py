@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from statistics import NormalDist
 from typing import Any
 
-from crossagent.evaluation.records import SPLITS, EpisodeResult, validate_records
+from crossagent.rollout.results import SPLITS, EpisodeResult, validate_records
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 

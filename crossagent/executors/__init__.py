@@ -5,13 +5,22 @@ starts a one-tick no-op); the rollout then calls `next_tick(observation)` until 
 an `ActionCost`. `to_raw(action, observation)` is the first tick, for the single-turn RL reward.
 """
 
-from crossagent.executors.base import DONE, FAILED, RUNNING, TIMEOUT, Executor, ExecutorBase, InvalidAction
+from crossagent.executors.base import (
+    DONE,
+    FAILED,
+    RUNNING,
+    TIMEOUT,
+    Executor,
+    ExecutorBase,
+    InvalidAction,
+    no_op_env,
+)
 from crossagent.executors.cost import INVALID, ActionCost, CostLedger
 from crossagent.executors.dispatch import ExecutorSet, NoOpExecutor, Started, minesim_executors, to_raw
 from crossagent.executors.latent import LatentCodebook, LatentExecutor
 from crossagent.executors.learned import LearnedPolicyExecutor, LowLevelPolicy
 from crossagent.executors.motion import MotionExecutor
-from crossagent.executors.raw import RawExecutor, env_to_raw, equivalent, no_op_env, raw_to_env
+from crossagent.executors.raw import RawExecutor, env_to_raw, equivalent, raw_to_env
 
 __all__ = [
     "DONE", "FAILED", "INVALID", "RUNNING", "TIMEOUT",

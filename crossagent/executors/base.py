@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
+from modeling_crossagent.action_spaces import BUTTONS
+
 EnvAction = dict
 """A MineRL-compatible action dict: every name of BUTTONS -> 0/1, `camera` -> float32 [pitch, yaw] degrees."""
+
+
+def no_op_env() -> EnvAction:
+    """The env dict of a no-op tick: every button released, the camera still."""
+    env = {button: 0 for button in BUTTONS}
+    env["camera"] = np.zeros(2, dtype=np.float32)
+    return env
+
 
 RUNNING, DONE, FAILED, TIMEOUT, IDLE = "running", "done", "failed", "timeout", "idle"
 """Executor status values: DONE = it finished its job, FAILED = it gave up (see `reason`)."""
@@ -63,8 +75,6 @@ class ExecutorBase:
             if self.ticks or self.status == IDLE:
                 return None
             # Every action advances the world at least one tick, so a model call can never stall time.
-            from crossagent.executors.raw import no_op_env
-
             tick = no_op_env()
         self.ticks += 1
         return tick

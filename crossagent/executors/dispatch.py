@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from crossagent.executors.base import RUNNING, EnvAction, Executor, InvalidAction, PlannedExecutor
+from crossagent.executors.base import RUNNING, EnvAction, Executor, InvalidAction, PlannedExecutor, no_op_env
 from crossagent.executors.cost import INVALID
 from crossagent.executors.motion import MotionExecutor
-from crossagent.executors.raw import RawExecutor, no_op_env
-from modeling_crossagent.action_spaces import NUM_LATENT_CODES, Action, ActionParseError, parse
+from crossagent.executors.raw import RawExecutor
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import NUM_LATENT_CODES, Action, ActionParseError
 
 logger = logging.getLogger(__name__)
 

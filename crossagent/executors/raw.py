@@ -16,11 +16,6 @@ DEFAULT_CAMERA_TOLERANCE = 0.5
 """Degrees per axis within which two cameras count as equal (OpenHA rounds degrees to integers)."""
 
 
-def no_op_env() -> EnvAction:
-    """The env dict of a no-op tick."""
-    return raw_to_env(RawAction())
-
-
 def raw_to_env(action: RawAction) -> EnvAction:
     """The MineRL env dict of a raw action (all buttons present, camera in degrees)."""
     env = {button: int(button in action.buttons) for button in BUTTONS}

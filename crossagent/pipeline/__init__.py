@@ -7,7 +7,7 @@ Modules: `plan` (the run's settings and the preset's `JobPlan`), `runner` (runs 
 `stages` (the ordered list), and one module per stage family: `data`, `training`, `evaluation`, `report`.
 """
 
-from crossagent.pipeline.plan import JobPlan, PipelineConfig, model_dir
-from crossagent.pipeline.runner import STATE_FILE, Stage, run_pipeline
+from crossagent.pipeline.plan import JobPlan, PipelineConfig, Stage, model_dir
+from crossagent.pipeline.runner import STATE_FILE, run_pipeline
 
 __all__ = ["STATE_FILE", "JobPlan", "PipelineConfig", "Stage", "model_dir", "run_pipeline"]

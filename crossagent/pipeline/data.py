@@ -9,15 +9,15 @@ def stage_environment(config: PipelineConfig) -> dict:
     """Record the installed stack so every report says what produced it."""
     import torch
 
-    from crossagent.commands.info import STACK, package_versions
+    from crossagent.environment import STACK, package_versions
 
     return {"packages": package_versions(STACK), "cuda": torch.cuda.is_available()}
 
 
 def stage_tasks(config: PipelineConfig) -> dict:
     """Publish the task suite as a Hub-format dataset folder (data/tasks, beside data/mixed)."""
+    from crossagent.datasets.tasks import category_counts, write_dataset
     from crossagent.tasks import load_suite
-    from crossagent.tasks.dataset import category_counts, write_dataset
 
     tasks = load_suite()
     folder = write_dataset(tasks, config.output_dir / "data" / "tasks", overwrite=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pathlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crossagent.presets import PRESET_NAMES, get_preset
@@ -71,6 +72,10 @@ class PipelineConfig:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+Stage = Callable[[PipelineConfig], dict]
+"""A stage of the main job: writes under `config.output_dir`, returns a small JSON-able summary."""
 
 
 def model_dir(output_dir: pathlib.Path, name: str) -> pathlib.Path:

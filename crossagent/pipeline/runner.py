@@ -10,18 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from crossagent.files import write_json_atomic
-from crossagent.pipeline.plan import PipelineConfig
+from crossagent.pipeline.plan import PipelineConfig, Stage
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "pipeline.json"
 """The run's record of finished stages, in the output folder."""
-
-Stage = Callable[[PipelineConfig], dict]
-
 
 def run_pipeline(config: PipelineConfig, stages: Sequence[tuple[str, Stage]] | None = None) -> dict:
     """Run `stages` (default: every stage of the method, `crossagent.pipeline.stages.STAGES`)."""

@@ -6,7 +6,7 @@ The RL stages (single-turn GRPO, relabelling, multi-turn GRPO) go between `sft` 
 from __future__ import annotations
 
 from crossagent.pipeline import data, evaluation, report, training
-from crossagent.pipeline.runner import Stage
+from crossagent.pipeline.plan import Stage
 
 STAGES: list[tuple[str, Stage]] = [
     ("environment", data.stage_environment),

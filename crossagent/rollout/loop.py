@@ -89,7 +89,7 @@ def run_rollout(
 ) -> Iterator[EpisodeOutcome]:
     """Play `episodes` with `agent` over `config.num_envs` worlds; yield each outcome as it finishes.
 
-    `agent` follows `crossagent.evaluation.agents.Agent` (`reset(slot, task, seed)`,
+    `agent` follows `crossagent.agents.Agent` (`reset(slot, task, seed)`,
     `act(observations, tasks, histories) -> texts`); it may also give `last_token_counts` and
     `last_extras` (lists, one per output) after `act`, and `privileged = True` to find the world's
     MineSim in `observation["sim"]` (the scripted expert). `env_factory()` makes a gym-API env whose

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from crossagent.evaluation.records import EpisodeResult
 from crossagent.executors.cost import CostLedger
+from crossagent.rollout.results import EpisodeResult
 from crossagent.tasks.seeding import task_seed
 from modeling_crossagent.action_spaces import ACTION_SPACES
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from crossagent.executors.base import no_op_env
 from crossagent.executors.grounding import GroundingExecutor
 from crossagent.executors.motion import MOTION_TICKS
-from crossagent.executors.raw import env_to_raw, no_op_env
+from crossagent.executors.raw import env_to_raw
 from crossagent.sim.data.mobs import MOBS
 from crossagent.tasks import moves
 from crossagent.tasks.gui_solver import Click, next_task_click

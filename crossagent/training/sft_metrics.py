@@ -27,7 +27,8 @@ from datasets import Dataset
 from tqdm.auto import tqdm
 
 from crossagent.training.sft_collator import ActionSFTCollator
-from modeling_crossagent.action_spaces import Action, ActionParseError, GroundingAction, RawAction, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import Action, ActionParseError, GroundingAction, RawAction
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import evaluate
 import pytest
 
-from crossagent.evaluation.records import EpisodeResult
 from crossagent.evaluation.success_rate import compute_success_rate, episode_columns, metric_module_path
+from crossagent.rollout.results import EpisodeResult
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPO = Path(__file__).resolve().parents[2]

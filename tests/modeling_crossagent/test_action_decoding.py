@@ -10,7 +10,8 @@ from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessorList, Pre
 
 from modeling_crossagent.action_decoding import build_action_logits_processor
 from modeling_crossagent.action_grammar import action_automaton, desymbolize
-from modeling_crossagent.action_spaces import ActionParseError, add_action_tokens, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import ActionParseError, add_action_tokens
 
 KNOWN = {"oak_log", "zombie", "crafting_table", "iron_ore", "stick"}
 

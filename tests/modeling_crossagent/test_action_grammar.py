@@ -5,7 +5,8 @@ import random
 import pytest
 
 from modeling_crossagent.action_grammar import action_automaton, desymbolize, symbolize
-from modeling_crossagent.action_spaces import SPACE_TOKENS, format_action, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import SPACE_TOKENS, format_action
 
 
 def test_random_walks_of_the_automaton_are_canonical_actions():

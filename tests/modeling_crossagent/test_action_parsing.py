@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modeling_crossagent.action_grammar import action_automaton
-from modeling_crossagent.action_parsing import parse_chain
+from modeling_crossagent.action_parsing import parse, parse_chain
 from modeling_crossagent.action_spaces import (
     BUTTONS,
     GROUNDING_VERBS,
@@ -21,7 +21,6 @@ from modeling_crossagent.action_spaces import (
     RawAction,
     SkillAction,
     format_action,
-    parse,
 )
 
 names = st.from_regex(r"[a-z0-9_]{1,64}", fullmatch=True)

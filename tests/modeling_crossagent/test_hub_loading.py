@@ -18,6 +18,7 @@ CODE_FILES = {
     "modeling_crossagent.py",
     "processing_crossagent.py",
     "action_spaces.py",
+    "action_parsing.py",
 }
 
 

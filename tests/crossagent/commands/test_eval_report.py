@@ -5,8 +5,8 @@ import json
 import pytest
 
 from crossagent import cli
-from crossagent.evaluation.records import EpisodeResult
 from crossagent.evaluation.results import ResultsStore
+from crossagent.rollout.results import EpisodeResult
 
 TASKS = {"mine_block:oak_log": ("mine_block", "train"), "craft_item:stick": ("craft_item", "test")}
 

@@ -8,7 +8,8 @@ import pytest
 from crossagent.datasets.build import build_mixed, select_build_tasks
 from crossagent.datasets.config import MixedBuildConfig
 from crossagent.executors.latent import LatentCodebook, tick_vector
-from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
 
 from .conftest import small_config
 

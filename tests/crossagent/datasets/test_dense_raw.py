@@ -17,7 +17,8 @@ from crossagent.sim.sim import MineSim
 from crossagent.tasks import get_task
 from crossagent.tasks.check import in_other_world
 from crossagent.tasks.expert import succeeded
-from modeling_crossagent.action_spaces import format_action, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import format_action
 
 from .conftest import small_config
 

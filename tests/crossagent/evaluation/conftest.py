@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from crossagent.evaluation.records import EpisodeResult
+from crossagent.rollout.results import EpisodeResult
 
 TABLE = {
     "mine_block:oak_log": ("mine_block", "train", [True, True, False, True], {"raw": 3, "skill": 1}, 30),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from crossagent.evaluation.agents import RandomAgent
-from crossagent.evaluation.model_agent import NotAModelFolderError
+from crossagent.agents import RandomAgent
+from crossagent.agents.model import NotAModelFolderError
 from crossagent.evaluation.results import read_results
 from crossagent.evaluation.runner import EvalConfig, run_evaluation
 

@@ -4,11 +4,10 @@ import json
 
 import pytest
 
+from crossagent.agents import RandomAgent
 from crossagent.envs.minesim_env import MineSimEnv
-from crossagent.evaluation.agents import RandomAgent
-from crossagent.evaluation.model_agent import NotAModelFolderError, check_model_folder
 from crossagent.evaluation.results import read_results
-from crossagent.evaluation.runner import EvalConfig, load_agent, run_evaluation, select_eval_tasks
+from crossagent.evaluation.runner import EvalConfig, run_evaluation, select_eval_tasks
 from crossagent.rollout import RolloutHooks
 from crossagent.tasks.suite import UnknownTaskError
 
@@ -90,19 +89,6 @@ def test_task_filters():
         select_eval_tasks(["craft_items"])
     with pytest.raises(ValueError, match="--split 'val'"):
         select_eval_tasks(split="val")
-
-
-def test_agent_folder_that_is_not_a_model(tmp_path):
-    with pytest.raises(NotAModelFolderError, match="no such folder"):
-        load_agent(tmp_path / "missing")
-    with pytest.raises(NotAModelFolderError, match=r"no config\.json"):
-        load_agent(tmp_path)
-    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
-    with pytest.raises(NotAModelFolderError, match="model_type 'llama', not 'crossagent'"):
-        check_model_folder(tmp_path)
-    (tmp_path / "config.json").write_text(json.dumps({"model_type": "crossagent"}))
-    with pytest.raises(NotAModelFolderError, match=r"no \*\.safetensors weights"):
-        check_model_folder(tmp_path)
 
 
 def test_results_file_of_another_suite_is_refused(tmp_path):

@@ -1,6 +1,7 @@
 from crossagent.executors.motion import MOTION_TICKS, TURN_YAW_UNITS, MotionExecutor, motion_ticks
 from crossagent.executors.raw import env_to_raw
-from modeling_crossagent.action_spaces import MOTION_PHRASES, MotionAction, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import MOTION_PHRASES, MotionAction
 
 
 def _run(text):

@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crossagent.executors.raw import RawExecutor, env_to_raw, equivalent, no_op_env, raw_to_env
+from crossagent.executors.base import no_op_env
+from crossagent.executors.raw import RawExecutor, env_to_raw, equivalent, raw_to_env
 from modeling_crossagent.action_spaces import BUTTONS, MAX_MOUSE, RawAction
 
 raw_actions = st.builds(
@@ -36,6 +37,12 @@ def test_equivalence_buttons_exact_camera_within_tolerance():
     assert not equivalent(a, RawAction(frozenset({"forward"}), dx=14, dy=0), camera_tolerance=0.5)
     assert not equivalent(a, RawAction(frozenset({"forward", "jump"}), dx=10), camera_tolerance=5)
     assert equivalent(no_op_env(), RawAction())
+
+
+def test_no_op_env_is_the_raw_no_op():
+    expected, actual = raw_to_env(RawAction()), no_op_env()
+    assert actual.keys() == expected.keys() and actual["camera"].dtype == expected["camera"].dtype
+    assert all(np.array_equal(actual[name], expected[name]) for name in expected)
 
 
 def test_env_to_raw_rejects_what_the_raw_space_cannot_express():

@@ -6,7 +6,8 @@ import pytest
 
 from crossagent.models.corpus import minecraft_names, random_action
 from crossagent.models.tokenizer import build_tokenizer
-from modeling_crossagent.action_spaces import ACTION_SPACES, format_action, parse, special_tokens
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import ACTION_SPACES, format_action, special_tokens
 from modeling_crossagent.processing_crossagent import CHAT_TOKENS
 
 

@@ -3,9 +3,8 @@
 import gymnasium as gym
 import pytest
 
+from crossagent.agents import CallableAgent, ExpertAgent, RandomAgent
 from crossagent.envs.minesim_env import MineSimEnv
-from crossagent.evaluation.agents import CallableAgent, RandomAgent
-from crossagent.evaluation.expert_agent import ExpertAgent
 from crossagent.rollout import (
     NO_OP_TEXT,
     EpisodeSpec,

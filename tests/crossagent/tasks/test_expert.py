@@ -7,7 +7,7 @@ from crossagent.sim.sim import MineSim
 from crossagent.tasks import get_task
 from crossagent.tasks.check import check_tasks, format_table, run_random
 from crossagent.tasks.expert import run_expert
-from modeling_crossagent.action_spaces import parse
+from modeling_crossagent.action_parsing import parse
 
 SOLVED = [
     "mine_block:oak_log", "mine_block:obsidian", "mine_block:sand", "kill_entity:cow", "kill_entity:zombie",

@@ -1,6 +1,7 @@
 from datasets import get_dataset_config_names, load_dataset
 
-from modeling_crossagent.action_spaces import ACTION_SPACES, format_action, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import ACTION_SPACES, format_action
 
 
 def test_layout_schema_and_labels(dataset_dir):

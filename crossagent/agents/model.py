@@ -1,4 +1,4 @@
-"""A CrossAgentForActions model as an evaluation agent: one batched `generate` per rollout round.
+"""A CrossAgentForActions model as an agent: one batched `generate` per rollout round.
 
     agent = ModelAgent.from_folder("outputs/sft")        # AutoModel + AutoProcessor, trust_remote_code
     texts = agent.act(observations, tasks, histories)    # one action text per world
@@ -20,7 +20,7 @@ from typing import Any
 
 import torch
 
-from crossagent.evaluation.prefix_decoding import PrefixCachedDecoder
+from crossagent.agents.prefix_decoding import PrefixCachedDecoder
 
 logger = logging.getLogger(__name__)
 

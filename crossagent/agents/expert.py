@@ -1,4 +1,4 @@
-"""The scripted expert as an evaluation agent: the upper bound of the benchmark.
+"""The scripted expert as an agent: the upper bound of the benchmark.
 
 At each decision it asks `crossagent.tasks.expert.ScriptedExpert` for the next step from the world's
 privileged state (it reads the MineSim the rollout puts in `observation["sim"]`) and writes it as
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossagent.executors.raw import env_to_raw, no_op_env
+from crossagent.executors.base import no_op_env
+from crossagent.executors.raw import env_to_raw
 from crossagent.tasks.expert import ScriptedExpert
 from modeling_crossagent.action_spaces import format_action
 

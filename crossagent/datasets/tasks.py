@@ -1,4 +1,4 @@
-"""Publish the suite as a Hub-format dataset folder: one parquet shard per split plus a README card.
+"""Publish the task suite as a Hub-format dataset folder: one parquet shard per split plus a README card.
 
 `datasets.load_dataset(folder)` reads it offline through the card's `configs:` block. Shards are
 fingerprinted and the folder staged (`crossagent.datasets.hub_folder`), so a rebuild never loads stale

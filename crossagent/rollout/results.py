@@ -1,9 +1,10 @@
-"""One finished evaluation episode (`EpisodeResult`) and the checks every consumer relies on.
+"""One finished episode (`EpisodeResult`) and the checks every consumer relies on.
 
-The same record is appended to the resumable results file, fed to the success-rate metric and
-written into `eval_info.json`, so it is validated in one place: `validate_records` turns mappings
-(a JSON line, a row of the `evaluate` module) or `EpisodeResult`s into checked `EpisodeResult`s and
-names the field and the record index of anything wrong.
+The rollout turns each episode's outcome into this record; it is appended to the resumable results
+file, fed to the success-rate metric and written into `eval_info.json`, so it is validated in one
+place: `validate_records` turns mappings (a JSON line, a row of the `evaluate` module) or
+`EpisodeResult`s into checked `EpisodeResult`s and names the field and the record index of anything
+wrong.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ SPLITS: dict[str, str] = {"train": "in_domain", "test": "out_of_domain"}
 
 @dataclass(frozen=True)
 class EpisodeResult:
-    """The outcome of one evaluation episode of one task."""
+    """The outcome of one episode of one task."""
 
     task_id: str
     """Task identifier, e.g. `mine_block:oak_log`."""

@@ -1,10 +1,10 @@
-"""The agent interface of evaluation: one batched call acts for many worlds at once.
+"""The agent interface: one batched call acts for many worlds at once.
 
 The rollout steps B worlds together; at each decision point it asks the agent for B action texts
 in one `act` call (the model agent runs one batched `generate`), parses them with the action
 grammar and executes them. Agents here: `RandomAgent` (the floor: uniform random raw actions) and
 `CallableAgent` (any Python function). The model agent and the scripted expert implement the same
-protocol in their own modules.
+protocol in `crossagent.agents.model` and `crossagent.agents.expert`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from modeling_crossagent.action_spaces import CLICK_TO_BUTTON, KEY_TO_BUTTON, Ra
 
 @runtime_checkable
 class Agent(Protocol):
-    """What the evaluation runner drives. `act` must return exactly one action text per world."""
+    """What the rollout drives. `act` must return exactly one action text per world."""
 
     name: str
     """Stable name: recorded in the results file and its suite fingerprint, and in reports."""

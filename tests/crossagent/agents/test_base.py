@@ -1,13 +1,13 @@
-"""Agents behind the evaluation interface: the random floor and any callable."""
+"""Agents behind the rollout interface: the random floor and any callable."""
 
 import re
 
 import pytest
 
-from crossagent.evaluation.agents import RAW_KEYS, Agent, CallableAgent, RandomAgent
+from crossagent.agents.base import RAW_KEYS, Agent, CallableAgent, RandomAgent
 from modeling_crossagent.action_spaces import RawAction, format_action
 
-# The raw action grammar of DESIGN.md: <|raw|> then `no_op`, or parts joined by " and ":
+# The raw action grammar (`format_action` in modeling_crossagent/action_spaces.py): <|raw|> then `no_op`, or parts joined by " and ":
 # move(dx,dy) with integers, press(k1,k2,...) with known key names, click(left|right).
 KEY = "|".join(re.escape(key) for key in RAW_KEYS)
 PART = rf"(move\(-?\d+,-?\d+\)|press\(({KEY})(,({KEY}))*\)|click\((left|right)\))"

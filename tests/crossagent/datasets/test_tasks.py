@@ -6,8 +6,8 @@ import sys
 import datasets
 import pytest
 
+from crossagent.datasets.tasks import load_tasks_dataset, shard_files, write_dataset
 from crossagent.tasks import load_suite
-from crossagent.tasks.dataset import load_tasks_dataset, shard_files, write_dataset
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 
@@ -65,7 +65,8 @@ def test_two_builds_in_different_processes_are_byte_identical(built, tmp_path):
 
 
 def test_pipeline_stage_writes_the_dataset(tmp_path):
-    from crossagent.pipeline import PipelineConfig, stage_tasks
+    from crossagent.pipeline import PipelineConfig
+    from crossagent.pipeline.data import stage_tasks
 
     summary = stage_tasks(PipelineConfig(output_dir=tmp_path))
     assert summary["tasks"] == len(load_suite())

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from crossagent.evaluation.model_agent import GrammarStop, ModelAgent
+from crossagent.agents.model import GrammarStop, ModelAgent
 from crossagent.models.presets import build_model
 from crossagent.tasks import get_task
-from modeling_crossagent.action_spaces import ActionParseError, parse
+from modeling_crossagent.action_parsing import parse
+from modeling_crossagent.action_spaces import ActionParseError
 
 TASKS = ["mine_block:dirt", "craft_item:stick", "kill_entity:cow"]
 
