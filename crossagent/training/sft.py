@@ -12,7 +12,8 @@ Read top to bottom, `train_sft` is the whole run:
    action tokens only);
 3. train with `CrossAgentSFTTrainer` (checkpoints every `save_steps`; `resume_from_checkpoint` continues
    from the same global step and data order);
-4. save a complete CrossAgentForActions folder (weights, model code, processor, tokenizer), then score
+4. save a complete CrossAgentForActions folder (weights, model code, processor, tokenizer; for a model
+   that may answer in latent, the dataset's latent codebook, which its rollouts replay), then score
    teacher-forced next-action accuracy on the validation split and write `sft_metrics.json`,
    `sft_run.json`, `sft_config.yaml` and the model card `README.md`.
 """
@@ -32,6 +33,7 @@ from transformers.trainer import TRAINING_ARGS_NAME
 from transformers.trainer_utils import get_last_checkpoint
 from trl import SFTConfig, SFTTrainer
 
+from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook
 from crossagent.training.model_card import render_model_card, write_text_atomic
 from crossagent.training.sft_collator import ActionSFTCollator
 from crossagent.training.sft_config import CrossAgentSFTConfig
@@ -159,6 +161,31 @@ def training_arguments(config: CrossAgentSFTConfig, per_device: int, accumulatio
     return SFTConfig(**{**values, **config.extra_training_args})
 
 
+def dataset_codebook(dataset: str) -> LatentCodebook | None:
+    """The latent codebook of a dataset folder (or Hub dataset id), or None when it has none."""
+    local = pathlib.Path(dataset)
+    if local.is_dir():
+        path = local / CODEBOOK_FILE
+        return LatentCodebook.load(path) if path.is_file() else None
+    from huggingface_hub import hf_hub_download
+
+    try:
+        return LatentCodebook.load(hf_hub_download(dataset, CODEBOOK_FILE, repo_type="dataset"))
+    except Exception as error:  # no such file in the repository, or the Hub cannot be reached
+        logger.debug("dataset %s: no latent codebook (%s)", dataset, error)
+        return None
+
+
+def save_codebook(codebook: LatentCodebook | None, output_dir: pathlib.Path) -> None:
+    """Write the codebook into the model folder (atomically), or remove a stale one when there is none."""
+    path = output_dir / CODEBOOK_FILE
+    if codebook is not None:
+        codebook.save(path)  # a temporary file moved into place
+        path.chmod(0o644)
+    elif path.exists():
+        path.unlink()
+
+
 def _rows_per_space(dataset) -> dict[str, int]:
     return dict(sorted(collections.Counter(dataset["action_space"]).items()))
 
@@ -176,6 +203,12 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
         evaluation = load_sft_split(
             config.dataset, config.action_spaces, config.eval_split, config.spaces, config.max_eval_rows
         )
+    codebook = dataset_codebook(config.dataset) if "latent" in config.spaces else None
+    if codebook is None and "latent" in config.spaces:
+        logger.warning(
+            "dataset %s has no %s: the model's latent answers will be invalid in rollouts",
+            config.dataset, CODEBOOK_FILE,
+        )  # fmt: skip
 
     # 2. Model and collator.
     model, processor = build_model_and_processor(config)
@@ -248,6 +281,7 @@ def train_sft(config: CrossAgentSFTConfig, callbacks: list | None = None) -> dic
     }
     card_context["training"] = summary
     if trainer.is_world_process_zero():
+        save_codebook(codebook, output_dir)
         if evaluation is not None:
             card_context["metrics"] = teacher_forced_accuracy(
                 trainer.model, collator, evaluation, per_device, majority=majority_actions(train)
