@@ -4,30 +4,21 @@ import dataclasses
 import json
 import logging
 import pathlib
+import shutil
 
 import numpy as np
 import pytest
-import torch
 
 from crossagent.evaluation.model_agent import ModelAgent
 from crossagent.evaluation.runner import RESULTS_FILE, EvalConfig, run_evaluation
 from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook, tick_vector
 from crossagent.executors.raw import raw_to_env
-from crossagent.models.presets import build_model
 from crossagent.rollout import RolloutHooks
 from crossagent.tasks import get_task
 from modeling_crossagent.action_spaces import NUM_LATENT_CODES, LatentAction, RawAction, parse
 
 TICKS = 12
 """The episode's budget: three latent chunks of 4 ticks."""
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def codebook() -> LatentCodebook:
@@ -39,14 +30,10 @@ def codebook() -> LatentCodebook:
     return LatentCodebook(np.stack(chunks))
 
 
-@pytest.fixture(scope="module")
-def model_folder(tmp_path_factory):
-    """A real tiny CrossAgent model saved like any SFT output, without a codebook (tests add one)."""
-    folder = tmp_path_factory.mktemp("latent-model")
-    model, processor = build_model("tiny", seed=3)
-    model.save_pretrained(folder)
-    processor.save_pretrained(folder)
-    return folder
+@pytest.fixture
+def model_folder(base_model_dir, tmp_path):
+    """A real tiny CrossAgent model folder (as SFT writes one, without a codebook: tests add one)."""
+    return pathlib.Path(shutil.copytree(base_model_dir, tmp_path / "model"))
 
 
 def evaluate(folder, output_dir):
@@ -68,12 +55,9 @@ def evaluate(folder, output_dir):
 def test_a_latent_answer_executes_its_codebook_chunk(model_folder, tmp_path):
     book = codebook()
     book.save(model_folder / CODEBOOK_FILE)
-    try:
-        agent = ModelAgent.from_folder(model_folder)
-        assert np.array_equal(agent.latent_codebook.centroids, book.centroids)
-        decisions, ticks, result = evaluate(model_folder, tmp_path / "eval")
-    finally:
-        (model_folder / CODEBOOK_FILE).unlink()
+    agent = ModelAgent.from_folder(model_folder)
+    assert np.array_equal(agent.latent_codebook.centroids, book.centroids)
+    decisions, ticks, result = evaluate(model_folder, tmp_path / "eval")
     assert len(decisions) == TICKS // book.chunk_length and len(ticks) == TICKS
     for start, text, space in decisions:
         action = parse(text)
