@@ -28,3 +28,15 @@ def load_script():
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def base_model_dir(tmp_path_factory):
+    """A randomly initialised tiny model + processor, saved like any CrossAgentForActions folder (read-only)."""
+    from crossagent.models.presets import build_model
+
+    folder = tmp_path_factory.mktemp("base-model")
+    model, processor = build_model("tiny", seed=0)
+    model.save_pretrained(folder)
+    processor.save_pretrained(folder)
+    return folder

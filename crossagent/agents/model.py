@@ -1,6 +1,7 @@
 """A CrossAgentForActions model as an agent: one batched `generate` per rollout round.
 
     agent = ModelAgent.from_folder("outputs/sft")        # AutoModel + AutoProcessor, trust_remote_code
+    agent.latent_codebook                                # the folder's latent codebook, or None
     texts = agent.act(observations, tasks, histories)    # one action text per world
 
 It builds the same prompt as `CrossAgentForActions.act` (`processor.prepare_act_inputs`), decodes
@@ -65,6 +66,7 @@ class ModelAgent:
         max_new_tokens: int = 48,
         do_sample: bool = False,
         stop_invalid: bool = True,
+        latent_codebook: Any = None,
     ) -> None:
         self.model = model.eval()
         self.processor = processor
@@ -78,6 +80,8 @@ class ModelAgent:
         self.stop_invalid = stop_invalid
         """Greedy decoding ends an output as soon as it leaves the action grammar (see `GrammarStop`)."""
         self.last_token_counts: list[int] | None = None
+        self.latent_codebook = latent_codebook
+        """The model's LatentCodebook (from its folder), or None; the rollout's latent executor replays it."""
         self._decoder = PrefixCachedDecoder(model, processor.tokenizer, model.config.image_token_id)
         self._grammar_stop = GrammarStop(processor.action_logits_processor(spaces))
         size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
@@ -98,6 +102,9 @@ class ModelAgent:
                 f"--agent {path}: cannot load it as a CrossAgent model: {error}"
             ) from error
         kwargs.setdefault("name", path.resolve().name)
+        from crossagent.executors.latent import model_codebook
+
+        kwargs.setdefault("latent_codebook", model_codebook(path, kwargs.get("spaces")))
         return cls(model, processor, **kwargs)
 
     def reset(self, batch_index: int, task: Any, seed: int | None = None) -> None:

@@ -18,11 +18,10 @@ import yaml
 
 from crossagent.datasets.hub_folder import fingerprint, fingerprint_of_name
 from crossagent.datasets.schema import COLUMNS, CONFIGS, TEXT_COLUMNS, LabelError, check_labels
+from crossagent.executors.latent import CODEBOOK_FILE
 from modeling_crossagent.action_spaces import ACTION_SPACES, NUM_LATENT_CODES
 
 logger = logging.getLogger(__name__)
-
-CODEBOOK_FILE = "latent_codebook.safetensors"
 
 
 class DatasetError(ValueError):

@@ -3,7 +3,9 @@
 A chunk is `chunk_length` consecutive raw ticks; a tick is a vector of the MineRL buttons (0/1) and the
 camera (pitch, yaw) divided by `camera_scale` degrees, so a 10° turn weighs like one button. Codes are
 cluster centres; decoding thresholds the buttons at 0.5 and rounds the camera to mouse units.
-Saved as safetensors: tensor `centroids` (codes, chunk_length, features) and metadata.
+Saved as safetensors: tensor `centroids` (codes, chunk_length, features) and metadata, as CODEBOOK_FILE
+in the dataset folder and, by SFT, in every model folder that may answer in latent (`model_codebook`
+loads it there for the rollout's latent executor).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from modeling_crossagent.action_spaces import (
 )
 
 logger = logging.getLogger(__name__)
+_WARNED: set[str] = set()
 
+CODEBOOK_FILE = "latent_codebook.safetensors"
+"""The codebook's file name in a dataset folder and in a model folder."""
 CAMERA_SCALE = 10.0
 """Degrees of camera per feature unit."""
 TICK_FEATURES = len(BUTTONS) + 2
@@ -187,3 +192,33 @@ class LatentExecutor(PlannedExecutor):
 
     def plan(self, action: LatentAction) -> list[EnvAction]:
         return [raw_to_env(t) for t in self.codebook.decode(action.index)]
+
+
+def model_codebook(folder: str | os.PathLike, spaces=None) -> LatentCodebook | None:
+    """The codebook saved in a model folder, or None; then, if the model may answer in latent (`spaces`,
+    else the `dataset_config` of the folder's sft_config.yaml, else every space), warns once per folder
+    that its latent answers will be invalid."""
+    path = os.path.join(folder, CODEBOOK_FILE)
+    if os.path.isfile(path):
+        return LatentCodebook.load(path)
+    if "latent" in (spaces or _trained_spaces(folder)) and str(folder) not in _WARNED:
+        _WARNED.add(str(folder))
+        logger.warning(
+            "%s has no %s: the model's latent answers will be counted invalid (retrain with a dataset "
+            "that has a codebook, or copy the dataset's codebook into the folder)",
+            folder, CODEBOOK_FILE,
+        )  # fmt: skip
+    return None
+
+
+def _trained_spaces(folder: str | os.PathLike) -> tuple[str, ...]:
+    import yaml
+
+    from modeling_crossagent.action_spaces import ACTION_SPACES
+
+    try:
+        with open(os.path.join(folder, "sft_config.yaml")) as handle:
+            trained = (yaml.safe_load(handle) or {}).get("dataset_config", "mixed")
+    except (OSError, yaml.YAMLError, AttributeError):
+        trained = "mixed"
+    return (trained,) if trained in ACTION_SPACES else ACTION_SPACES

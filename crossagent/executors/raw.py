@@ -1,8 +1,6 @@
-"""The raw space as MineRL action dicts: conversion both ways, parsed-action equivalence, the raw executor."""
+"""The raw space as MineRL action dicts: conversion both ways and the raw executor (equivalence: `equivalence`)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -11,9 +9,6 @@ from modeling_crossagent.action_spaces import BUTTONS, CAMERA_DEGREES_PER_UNIT, 
 
 IGNORED_ENV_KEYS = frozenset({"swapHands", "pickItem"})
 """MineRL 1.0 buttons that the raw text cannot express; accepted in env dicts only when 0."""
-
-DEFAULT_CAMERA_TOLERANCE = 0.5
-"""Degrees per axis within which two cameras count as equal (OpenHA rounds degrees to integers)."""
 
 
 def raw_to_env(action: RawAction) -> EnvAction:
@@ -40,26 +35,6 @@ def env_to_raw(env: EnvAction) -> RawAction:
         limit = MAX_MOUSE * CAMERA_DEGREES_PER_UNIT
         raise ValueError(f"env action['camera']: {camera.tolist()} exceeds ±{limit:g} degrees per tick")
     return RawAction(buttons, dx, dy)
-
-
-def _buttons_and_camera(action: RawAction | EnvAction) -> tuple[frozenset[str], tuple[float, float]]:
-    if isinstance(action, RawAction):
-        return action.buttons, action.camera
-    buttons = frozenset(b for b in BUTTONS if b in action and np.asarray(action[b]).any())
-    pitch, yaw = np.asarray(action.get("camera", (0.0, 0.0)), dtype=np.float64).reshape(2)
-    return buttons, (float(pitch), float(yaw))
-
-
-def equivalent(
-    a: RawAction | EnvAction, b: RawAction | EnvAction, camera_tolerance: float = DEFAULT_CAMERA_TOLERANCE
-) -> bool:
-    """Parsed-action equivalence: the same buttons and each camera axis within `camera_tolerance` degrees."""
-    buttons_a, camera_a = _buttons_and_camera(a)
-    buttons_b, camera_b = _buttons_and_camera(b)
-    return buttons_a == buttons_b and all(
-        math.isfinite(x) and math.isfinite(y) and abs(x - y) <= camera_tolerance
-        for x, y in zip(camera_a, camera_b)
-    )
 
 
 class RawExecutor(PlannedExecutor):

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 STATE_FILE = "pipeline.json"
 """The run's record of finished stages, in the output folder."""
 
+
 def run_pipeline(config: PipelineConfig, stages: Sequence[tuple[str, Stage]] | None = None) -> dict:
     """Run `stages` (default: every stage of the method, `crossagent.pipeline.stages.STAGES`)."""
     if stages is None:

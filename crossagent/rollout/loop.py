@@ -18,6 +18,7 @@ then the episode is recorded as failed with the error.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -55,9 +56,14 @@ def default_env_factory(frame_size: int = 128) -> Callable[[], Any]:
     return lambda: MineSimEnv(width=frame_size, height=frame_size)
 
 
-def default_executor_factory(env: Any) -> ExecutorSet:
-    """The scripted executors of every space, bound to the env's MineSim."""
-    return minesim_executors(env.unwrapped.sim)
+def default_executor_factory(env: Any, codebook: Any = None) -> ExecutorSet:
+    """The scripted executors of every space, bound to the env's MineSim (latent: with `codebook`)."""
+    return minesim_executors(env.unwrapped.sim, codebook=codebook)
+
+
+def agent_executor_factory(agent: Any) -> Callable[[Any], ExecutorSet]:
+    """`default_executor_factory` with the agent's latent codebook (`agent.latent_codebook`, if any)."""
+    return functools.partial(default_executor_factory, codebook=getattr(agent, "latent_codebook", None))
 
 
 class _World:
@@ -84,7 +90,7 @@ def run_rollout(
     episodes: Iterable[EpisodeSpec],
     config: RolloutConfig | None = None,
     env_factory: Callable[[], Any] | None = None,
-    executor_factory: Callable[[Any], ExecutorSet] = default_executor_factory,
+    executor_factory: Callable[[Any], ExecutorSet] | None = None,
     hooks: RolloutHooks | None = None,
 ) -> Iterator[EpisodeOutcome]:
     """Play `episodes` with `agent` over `config.num_envs` worlds; yield each outcome as it finishes.
@@ -94,13 +100,15 @@ def run_rollout(
     `last_extras` (lists, one per output) after `act`, and `privileged = True` to find the world's
     MineSim in `observation["sim"]` (the scripted expert). `env_factory()` makes a gym-API env whose
     `reset(seed=, options={"task": task})` starts a task and whose `step` infos carry the tick's
-    statistics `events`; `executor_factory(env)` gives the executors acting in it.
+    statistics `events`; `executor_factory(env)` gives the executors acting in it (default: the scripted
+    executors, latent with the agent's `latent_codebook` when it has one).
     """
     config = config or RolloutConfig()
     if config.num_envs < 1:
         raise ValueError(f"num_envs must be >= 1, got {config.num_envs}")
     hooks = hooks or RolloutHooks()
     env_factory = env_factory or default_env_factory(config.frame_size)
+    executor_factory = executor_factory or agent_executor_factory(agent)
     loop = _Loop(agent, config, env_factory, executor_factory, hooks)
     yield from loop.run(iter(episodes))
 

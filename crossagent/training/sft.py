@@ -12,7 +12,8 @@ Read top to bottom, `train_sft` is the whole run:
    (prompt + frame -> action, loss on the action tokens only);
 3. train with `CrossAgentSFTTrainer` (checkpoints every `save_steps`; `resume_from_checkpoint` continues
    from the same global step and data order);
-4. save a complete CrossAgentForActions folder (weights, model code, processor, tokenizer), then score
+4. save a complete CrossAgentForActions folder (weights, model code, processor, tokenizer; for a model
+   that may answer in latent, the dataset's latent codebook, which its rollouts replay), then score
    teacher-forced next-action accuracy on the validation split and write `sft_metrics.json`,
    `sft_config.yaml`, the model card `README.md` and, last, `sft_run.json` (the mark of a finished run);
    with `--push_to_hub`, upload the folder, whose card already holds the final metrics.
@@ -36,6 +37,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from trl import SFTTrainer
 
 from crossagent.cards import render_card
+from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook
 from crossagent.files import write_text_atomic
 from crossagent.training.sft_collator import ActionSFTCollator
 from crossagent.training.sft_config import SFTArguments, lora_config
@@ -148,6 +150,30 @@ def build_model_and_processor(args: SFTArguments):
     )
 
 
+def dataset_codebook(dataset: str) -> LatentCodebook | None:
+    """The latent codebook of a dataset folder (or Hub dataset id), or None when it has none."""
+    local = pathlib.Path(dataset)
+    if local.is_dir():
+        path = local / CODEBOOK_FILE
+        return LatentCodebook.load(path) if path.is_file() else None
+    from huggingface_hub import hf_hub_download
+
+    try:
+        return LatentCodebook.load(hf_hub_download(dataset, CODEBOOK_FILE, repo_type="dataset"))
+    except Exception as error:  # no such file in the repository, or the Hub cannot be reached
+        logger.debug("dataset %s: no latent codebook (%s)", dataset, error)
+        return None
+
+
+def save_codebook(codebook: LatentCodebook | None, output_dir: pathlib.Path) -> None:
+    """Write the codebook into the model folder (atomically), or remove a stale one when there is none."""
+    path = output_dir / CODEBOOK_FILE
+    if codebook is not None:
+        codebook.save(path)  # a temporary file moved into place
+    elif path.exists():
+        path.unlink()
+
+
 def _rows_per_space(dataset) -> dict[str, int]:
     return dict(sorted(collections.Counter(dataset["action_space"]).items()))
 
@@ -182,6 +208,12 @@ def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
         evaluation = load_sft_split(
             dataset, script.dataset_config, script.dataset_test_split, script.spaces, script.max_eval_rows,
             stratify=True,
+        )  # fmt: skip
+    codebook = dataset_codebook(dataset) if "latent" in script.spaces else None
+    if codebook is None and "latent" in script.spaces:
+        logger.warning(
+            "dataset %s has no %s: the model's latent answers will be invalid in rollouts",
+            dataset, CODEBOOK_FILE,
         )  # fmt: skip
 
     # 2. Model and collator.
@@ -257,6 +289,7 @@ def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
     }
     card_context["training"] = summary
     if trainer.is_world_process_zero():
+        save_codebook(codebook, output_dir)
         scored = trainer.model
         if evaluation is not None:
             card_context["metrics"] = teacher_forced_accuracy(

@@ -7,9 +7,10 @@ argmax token (teacher forcing: one forward pass, no sampling). Per row:
 - `exact`: every action token and the closing <|end|> is right, the space token included;
 - `exact_given_space`: every token after the space token is right (the body, given the space);
 - `parse_equivalent`: the argmax body after the true space token parses to an action equivalent to the
-  label: equal, except that a raw mouse move may be off by RAW_MOUSE_TOLERANCE units per axis and a
-  grounding point by POINT_TOLERANCE (in the [0, 1000] frame), as the single-turn reward tolerates camera
-  error; texts that differ only in form also count;
+  label by `crossagent.executors.equivalence.equivalent_actions`, the rule the single-turn reward uses:
+  equal, except that a raw mouse move may be off by CAMERA_TOLERANCE_UNITS (4) units per axis and a
+  grounding point by POINT_TOLERANCE (40, in the [0, 1000] frame); texts that differ only in form also
+  count;
 - `token`: the fraction of action tokens that are right (micro-averaged).
 
 `majority_exact` is the reference a model must beat: the share of rows whose label equals the most common
@@ -20,46 +21,24 @@ from __future__ import annotations
 
 import collections
 import logging
-import math
 
 import torch
 from datasets import Dataset
 from tqdm.auto import tqdm
 
+from crossagent.executors.equivalence import equivalent_actions
 from crossagent.training.sft_collator import ActionSFTCollator
 from modeling_crossagent.action_parsing import parse
-from modeling_crossagent.action_spaces import Action, ActionParseError, GroundingAction, RawAction
+from modeling_crossagent.action_spaces import ActionParseError
 
 logger = logging.getLogger(__name__)
 
 ROW_METRICS: tuple[str, ...] = ("space", "exact", "exact_given_space", "parse_equivalent")
 
 
-RAW_MOUSE_TOLERANCE = 20
-"""Mouse units (3 degrees of camera) a raw move may be off and still count as equivalent."""
-POINT_TOLERANCE = 50
-"""Distance in the [0, 1000]^2 frame a grounding point may be off (5% of the frame)."""
-
-
-def equivalent(prediction: Action, label: Action) -> bool:
-    """Same action up to the mouse and point tolerances."""
-    if isinstance(prediction, RawAction) and isinstance(label, RawAction):
-        return (
-            prediction.buttons == label.buttons
-            and abs(prediction.dx - label.dx) <= RAW_MOUSE_TOLERANCE
-            and abs(prediction.dy - label.dy) <= RAW_MOUSE_TOLERANCE
-        )
-    if isinstance(prediction, GroundingAction) and isinstance(label, GroundingAction):
-        (x, y), (lx, ly) = prediction.point, label.point
-        return (prediction.verb, prediction.object) == (label.verb, label.object) and math.dist(
-            (x, y), (lx, ly)
-        ) <= POINT_TOLERANCE
-    return prediction == label
-
-
 def _parse_equivalent(prediction: str, label: str) -> bool:
     try:
-        return equivalent(parse(prediction), parse(label))
+        return equivalent_actions(parse(prediction), parse(label))
     except ActionParseError:
         return False
 

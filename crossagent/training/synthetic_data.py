@@ -9,11 +9,12 @@ pixels. Every decision point is labelled in all five spaces, as the expert's dat
     motion     `turn left` / `turn right` / `move forward, attack`
     grounding  `Mine <obj>target</obj><point>(x,y)</point>` at the square's centre
     skill      `mine target`
-    latent     a code for the turn direction
+    latent     a code for the turn direction (`latent_codebook.safetensors`: 0 attack, 1 turn right,
+               2 turn left, each for 4 ticks)
 
 Layout (Hub format, `load_dataset(folder, config)`): `<config>/<split>-00000-of-00001.parquet` for the
 configs `mixed`, `raw`, `motion`, `grounding`, `skill`, `latent` and the splits `train`, `validation`,
-plus a README.md whose YAML header lists them.
+plus a README.md whose YAML header lists them and the latent codebook.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datasets import Dataset, Features, Image, List, Value
 from PIL import Image as PILImage
 
 from crossagent.datasets.hub_folder import staged_folder
+from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook, tick_vector
 from modeling_crossagent.action_spaces import (
     ACTION_SPACES,
     GroundingAction,
@@ -141,6 +143,19 @@ def synthetic_rows(
     return rows
 
 
+LATENT_CHUNKS: tuple[RawAction, ...] = (
+    RawAction(buttons={"attack"}),
+    RawAction(dx=100),
+    RawAction(dx=-100),
+)
+"""The tick each synthetic latent code repeats (code = index)."""
+
+
+def synthetic_codebook(chunk_length: int = 4) -> LatentCodebook:
+    """The codebook of the synthetic latent codes: code k repeats LATENT_CHUNKS[k] for `chunk_length` ticks."""
+    return LatentCodebook(np.stack([[tick_vector(tick)] * chunk_length for tick in LATENT_CHUNKS]))
+
+
 def _card(num_rows: dict[str, dict[str, int]]) -> str:
     lines = ["---", "configs:"]
     for config in CONFIGS:
@@ -189,3 +204,4 @@ def _write_splits(staging, train_episodes, validation_episodes, steps, seed, ima
             part.to_parquet(str(staging / config / f"{split}-00000-of-00001.parquet"))
             num_rows[config][split] = len(part)
     (staging / "README.md").write_text(_card(num_rows))
+    synthetic_codebook().save(staging / CODEBOOK_FILE)

@@ -23,3 +23,13 @@ def test_an_error_while_writing_keeps_the_old_file(tmp_path):
         raise RuntimeError("killed mid-write")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["card.md"]
+
+
+def test_written_files_are_readable_by_others_as_the_umask_allows(tmp_path):
+    import os
+    import stat
+
+    path = write_text_atomic(tmp_path / "card.md", "text")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask

@@ -2,8 +2,9 @@
 
 from crossagent.executors.cost import INVALID, ActionCost, CostLedger
 from crossagent.executors.dispatch import ExecutorSet, to_raw
+from crossagent.executors.equivalence import equivalent_ticks
 from crossagent.executors.motion import MOTION_TICKS
-from crossagent.executors.raw import env_to_raw, equivalent
+from crossagent.executors.raw import env_to_raw
 from modeling_crossagent.action_spaces import RawAction
 
 
@@ -38,7 +39,7 @@ def test_invalid_actions_execute_one_no_op_tick_and_are_counted():
 
 
 def test_to_raw_is_the_first_tick():
-    assert equivalent(
+    assert equivalent_ticks(
         to_raw("<|raw|>move(10,-4) and click(left)", None), RawAction(frozenset({"attack"}), 10, -4)
     )
     assert env_to_raw(to_raw("<|motion|>turn right, jump", None)) == RawAction(frozenset({"jump"}), 50, 0)

@@ -4,8 +4,8 @@ import pytest
 
 from crossagent.executors import sim_view
 from crossagent.executors.dispatch import minesim_executors, to_raw
+from crossagent.executors.equivalence import equivalent_ticks
 from crossagent.executors.grounding import GroundingExecutor
-from crossagent.executors.raw import equivalent
 from crossagent.sim.scene import BlocksInView, InventoryEntry, MobGroup, SceneSpec
 from crossagent.sim.sim import MineSim
 from modeling_crossagent.action_spaces import GroundingAction
@@ -100,7 +100,7 @@ def test_to_raw_takes_the_first_tick_without_stepping_the_world(world):
     assert world.player.yaw == yaw and world.tick == 0
     executor = GroundingExecutor(world)
     executor.start(GroundingAction("Mine", "oak_log", point), None)
-    assert equivalent(first, executor.next_tick(None), camera_tolerance=0)
+    assert equivalent_ticks(first, executor.next_tick(None), camera_tolerance=0)
     assert (first["camera"][1] > 0) == (point[0] > 500)  # it turns toward the point
 
 

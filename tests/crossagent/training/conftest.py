@@ -1,9 +1,8 @@
-"""A tiny saved CrossAgent model and a tiny synthetic mixed-action dataset, built once per session."""
+"""A tiny synthetic mixed-action dataset, built once per session (the tiny model folder: tests/conftest.py)."""
 
 import pytest
 import torch
 
-from crossagent.models.presets import build_model
 from crossagent.training.sft_config import sft_arguments
 from crossagent.training.synthetic_data import write_synthetic_dataset
 
@@ -15,16 +14,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="session")
-def base_model_dir(tmp_path_factory):
-    """A randomly initialised tiny model + processor, saved like any CrossAgentForActions folder."""
-    folder = tmp_path_factory.mktemp("base-model")
-    model, processor = build_model("tiny", seed=0)
-    model.save_pretrained(folder)
-    processor.save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture(scope="session")

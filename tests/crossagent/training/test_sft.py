@@ -7,8 +7,10 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModel, AutoProcessor, TrainerCallback
 
+from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook
 from crossagent.training import sft as sft_module
 from crossagent.training.sft import train_sft
+from crossagent.training.synthetic_data import synthetic_codebook
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 
@@ -38,6 +40,10 @@ def test_two_step_sft_saves_a_loadable_model(sft_config, base_model_dir):
     run = json.loads(pathlib.Path(out, "sft_run.json").read_text())
     assert run["data"]["train_rows"] == 20 and run["training"]["global_step"] == 2
     assert not list(pathlib.Path(out).rglob("training_args.bin"))  # no pickled arguments
+    # A mixed model may answer in latent: it carries the dataset's codebook (readable by the world).
+    saved = pathlib.Path(out, CODEBOOK_FILE)
+    assert np.array_equal(LatentCodebook.load(saved).centroids, synthetic_codebook().centroids)
+    assert saved.stat().st_mode & 0o777 == 0o644 and not list(pathlib.Path(out).glob("*.tmp"))
 
 
 class StopAt(TrainerCallback):
@@ -81,8 +87,12 @@ def test_resume_continues_from_the_same_step_and_data(sft_config, tmp_path):
     assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
 
 
-def test_single_space_baseline(sft_config):
+def test_single_space_baseline(sft_config, tmp_path):
+    stale = tmp_path / "out" / CODEBOOK_FILE  # left by an earlier run in the same folder
+    stale.parent.mkdir(parents=True)
+    synthetic_codebook().save(stale)
     summary = train_sft(sft_config(dataset_config="grounding", max_steps=1, history_length=0))
+    assert not stale.exists()  # a grounding-only model cannot answer in latent: no codebook
     assert set(summary["metrics"]) == {"grounding", "all"} and summary["metrics"]["all"]["rows"] == 2
     card = pathlib.Path(summary["output_dir"], "README.md").read_text()
     assert "grounding-only baseline" in card
@@ -93,6 +103,14 @@ def test_single_space_baseline(sft_config):
     )
     assert processor.history_length == 0 and "no_op" not in prompt and "Previous actions:" in prompt
     assert "| previous actions in the prompt | 0 " in card
+
+
+def test_latent_baseline_folder_carries_the_codebook_to_the_agent(sft_config):
+    from crossagent.agents.model import ModelAgent
+
+    summary = train_sft(sft_config(dataset_config="latent", max_steps=1, dataset_test_split=""))
+    agent = ModelAgent.from_folder(summary["output_dir"])
+    assert agent.latent_codebook.decode(1) == synthetic_codebook().decode(1)
 
 
 @pytest.fixture

@@ -85,20 +85,15 @@ def test_random_model_is_not_accurate(setup, base_model_dir):
     assert metrics["all"]["exact"] == 0.0 and metrics["all"]["token"] < 0.2
 
 
-def test_equivalence_tolerates_small_mouse_and_point_errors():
-    from crossagent.training.sft_metrics import equivalent
-    from modeling_crossagent.action_spaces import GroundingAction, MotionAction, RawAction
+def test_metric_uses_the_shared_equivalence_rule():
+    """parse_equivalent is `equivalent_actions`: 4 mouse units and 40 frame units, no more."""
+    from crossagent.training.sft_metrics import _parse_equivalent
 
-    assert equivalent(RawAction({"attack"}, dx=30), RawAction({"attack"}, dx=45))
-    assert not equivalent(RawAction({"attack"}, dx=30), RawAction({"attack"}, dx=60))
-    assert not equivalent(RawAction({"attack"}, dx=30), RawAction(dx=30))
-    assert equivalent(
-        GroundingAction("Mine", "stone", (500, 500)), GroundingAction("Mine", "stone", (530, 530))
+    assert _parse_equivalent("<|raw|>move(34,0) and click(left)", "<|raw|>move(30,0) and click(left)")
+    assert not _parse_equivalent("<|raw|>move(35,0) and click(left)", "<|raw|>move(30,0) and click(left)")
+    grounding = (
+        "<|grounding|>Mine <|object_ref_start|>stone<|object_ref_end|><|point_start|>({},{})<|point_end|>"
     )
-    assert not equivalent(
-        GroundingAction("Mine", "stone", (500, 500)), GroundingAction("Mine", "stone", (540, 540))
-    )
-    assert not equivalent(
-        GroundingAction("Mine", "dirt", (500, 500)), GroundingAction("Mine", "stone", (500, 500))
-    )
-    assert not equivalent(MotionAction(("jump",)), RawAction({"jump"}))
+    assert _parse_equivalent(grounding.format(524, 532), grounding.format(500, 500))  # distance 40
+    assert not _parse_equivalent(grounding.format(525, 532), grounding.format(500, 500))  # 40.3
+    assert not _parse_equivalent("<|raw|>move(", "<|raw|>move(30,0)")
