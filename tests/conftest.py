@@ -3,6 +3,9 @@
 import importlib.util
 import os
 import pathlib
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -40,3 +43,23 @@ def base_model_dir(tmp_path_factory):
     model.save_pretrained(folder)
     processor.save_pretrained(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> pathlib.Path:
+    """The project's wheel, built from a copy of the checkout's files (a build writes build/ and *.egg-info/)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO_ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split("\0")  # fmt: skip
+    source = tmp_path_factory.mktemp("wheel-source")
+    for relative in filter(None, listed):
+        if (REPO_ROOT / relative).is_file():
+            (source / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO_ROOT / relative, source / relative)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", "dist", "."],
+        cwd=source, check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = (source / "dist").glob("crossagent-*.whl")
+    return wheel

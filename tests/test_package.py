@@ -35,33 +35,10 @@ def test_no_pickle_in_sources():
         assert "import pickle" not in text and "torch.load(" not in text, path
 
 
-def _built_wheel(tmp_path: pathlib.Path) -> pathlib.Path:
-    """Build the wheel from a copy of the checkout's files (a build writes build/ and *.egg-info/)."""
-    import shutil
-    import subprocess
-    import sys
-
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout.split("\0")  # fmt: skip
-    source = tmp_path / "source"
-    for relative in filter(None, listed):
-        if (ROOT / relative).is_file():
-            (source / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / relative, source / relative)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", "dist", "."],
-        cwd=source, check=True, capture_output=True,
-    )  # fmt: skip
-    (wheel,) = (source / "dist").glob("crossagent-*.whl")
-    return wheel
-
-
-def test_the_wheel_ships_card_templates_and_the_metric_module(tmp_path):
+def test_the_wheel_ships_card_templates_and_the_metric_module(built_wheel):
     import zipfile
 
-    names = set(zipfile.ZipFile(_built_wheel(tmp_path)).namelist())
+    names = set(zipfile.ZipFile(built_wheel).namelist())
     templates = sorted((ROOT / "crossagent" / "cards" / "templates").glob("*.jinja"))
     assert templates, "no card templates in crossagent/cards/templates"
     for template in templates:
