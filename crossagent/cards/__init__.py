@@ -31,6 +31,9 @@ TEMPLATES_PACKAGE = "crossagent.cards"
 CARD_FILE = "README.md"
 """A model or dataset folder's card."""
 
+MODEL_TAGS = ("crossagent", "vision-language-action", "minecraft")
+"""Tags of every CrossAgent model card."""
+
 
 @functools.cache
 def _environment() -> jinja2.Environment:
@@ -56,6 +59,18 @@ def render_card(template_name: str, **fields) -> str:
             f"card template {template_name!r} is not in the installed package; it ships {template_names()}"
         ) from None
     return template.render(**fields)
+
+
+def crossagent_model_data(model_name: str, tags: Sequence[str] = (), **fields) -> ModelCardData:
+    """The metadata every CrossAgent model card shares (library, license, pipeline tag, tags) plus `fields`."""
+    return ModelCardData(
+        model_name=model_name,
+        library_name="transformers",
+        license="apache-2.0",
+        pipeline_tag="image-text-to-text",
+        tags=[*MODEL_TAGS, *tags],
+        **fields,
+    )
 
 
 def model_card(template_name: str, card_data: ModelCardData, **fields) -> ModelCard:

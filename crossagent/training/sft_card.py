@@ -18,12 +18,12 @@ import yaml
 from huggingface_hub import ModelCard, ModelCardData
 from huggingface_hub.utils import HFValidationError, validate_repo_id
 
-from crossagent.cards import CARD_FILE, model_card
+from crossagent.cards import CARD_FILE, crossagent_model_data, model_card
 
 logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "crossagent_sft.md.jinja"
-TAGS = ["crossagent", "vision-language-action", "minecraft", "sft", "trl"]
+TAGS = ["sft", "trl"]
 
 
 def is_hub_id(name: str | None, namespaced: bool = False) -> bool:
@@ -80,14 +80,12 @@ def sft_card_fields(settings: Mapping[str, object]) -> dict:
 
 def sft_card_data(context: Mapping[str, object]) -> ModelCardData:
     base, dataset = context["base_model"], context["dataset"]
-    return ModelCardData(
-        model_name=context["model_name"],
+    single_space = context["config"]["dataset_config"] != "mixed"
+    return crossagent_model_data(
+        context["model_name"],
+        tags=[*TAGS, *(["single-action-space"] if single_space else [])],
         base_model=base["id"],
         datasets=[dataset["id"]] if dataset["id"] else None,
-        library_name="transformers",
-        license="apache-2.0",
-        pipeline_tag="image-text-to-text",
-        tags=TAGS + ([] if context["config"]["dataset_config"] == "mixed" else ["single-action-space"]),
     )
 
 
