@@ -4,14 +4,15 @@ base.py             the Agent protocol (one batched `act` for many worlds), Rand
 expert.py           ExpertAgent: the privileged scripted expert, the benchmark's upper bound
 model.py            ModelAgent: a saved CrossAgentForActions folder, one batched `generate` per round
 prefix_decoding.py  PrefixCachedDecoder: greedy decoding with the shared system prefix computed once
-loading.py          load_agent: `expert`, `random`, a model folder, an Agent or a callable
+loading.py          load_agent: `expert`, `random`, a model folder, an Agent or a callable;
+                    model_folder: the folder a spec names, if any
 
 The model agent's names (ModelAgent, PrefixCachedDecoder, ...) import torch, so they load on first use.
 """
 
 from crossagent.agents.base import Agent, CallableAgent, RandomAgent
 from crossagent.agents.expert import ExpertAgent
-from crossagent.agents.loading import load_agent
+from crossagent.agents.loading import load_agent, model_folder
 
 _MODEL_NAMES = ("ModelAgent", "NotAModelFolderError", "check_model_folder")
 
@@ -30,5 +31,5 @@ def __getattr__(name: str):
 
 __all__ = [
     "Agent", "CallableAgent", "ExpertAgent", "ModelAgent", "NotAModelFolderError", "PrefixCachedDecoder",
-    "RandomAgent", "check_model_folder", "load_agent",
+    "RandomAgent", "check_model_folder", "load_agent", "model_folder",
 ]  # fmt: skip

@@ -2,7 +2,8 @@
 
     crossagent model init --preset tiny --output outputs/models/tiny-init
 
-The folder loads anywhere with `AutoModel.from_pretrained(folder, trust_remote_code=True)` and
+The folder holds a model card (README.md: what it is, its parameter count, how to load it) and loads
+anywhere with `AutoModel.from_pretrained(folder, trust_remote_code=True)` and
 `AutoProcessor.from_pretrained(folder, trust_remote_code=True)`.
 """
 
@@ -12,6 +13,13 @@ import argparse
 import shutil
 import tempfile
 from pathlib import Path
+
+from huggingface_hub import ModelCard
+
+import crossagent
+from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_card
+
+CARD_TEMPLATE = "model_init.md.jinja"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     init.add_argument("--output", required=True, type=Path, help="folder to write (must not exist)")
     init.add_argument("--seed", type=int, default=0)
+    init.add_argument(
+        "--model-name",
+        help="the model's name in its card, e.g. its Hub id `owner/name` (default: the folder's name); an SFT "
+        "started from this folder names it as its base_model when it is an owner/name id",
+    )
     init.set_defaults(func=run_init)
 
 
@@ -33,14 +46,31 @@ def run_init(args: argparse.Namespace) -> int:
         print(f"error: --output {args.output} exists; choose a new folder")
         return 2
     model, processor = build_model(args.preset, seed=args.seed)
+    count = sum(p.numel() for p in model.parameters())
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.output.parent) as tmp:  # written whole, then moved
         model.save_pretrained(tmp)
         processor.save_pretrained(tmp)
+        save_card(init_card(args, count, len(processor.tokenizer)), Path(tmp) / CARD_FILE)
         shutil.move(tmp, args.output)
         Path(tmp).mkdir()  # TemporaryDirectory removes it on exit
-    count = sum(p.numel() for p in model.parameters())
     print(
         f"saved the {args.preset} preset ({count:,} parameters, vocab {len(processor.tokenizer)}) to {args.output}"
     )
     return 0
+
+
+def init_card(args: argparse.Namespace, num_parameters: int, vocab_size: int) -> ModelCard:
+    """The card of a randomly initialised model folder (model_init.md.jinja)."""
+    model_name = args.model_name or args.output.name
+    card_data = crossagent_model_data(model_name, tags=["random-init"])
+    return model_card(
+        CARD_TEMPLATE,
+        card_data,
+        model_name=model_name,
+        preset=args.preset,
+        num_parameters=num_parameters,
+        vocab_size=vocab_size,
+        seed=args.seed,
+        version=crossagent.__version__,
+    )

@@ -19,7 +19,8 @@ import time
 from collections.abc import Mapping, Sequence
 
 import crossagent
-from crossagent.datasets.card import HISTORY_RULES, count_rows, render_card
+from crossagent.cards import CARD_FILE, save_card
+from crossagent.datasets.card import HISTORY_RULES, count_rows, mixed_dataset_card
 from crossagent.datasets.collect import ExpertEpisode, play_all
 from crossagent.datasets.config import MixedBuildConfig, command_line
 from crossagent.datasets.hub_folder import staged_folder
@@ -101,8 +102,9 @@ def write_folder(
         config_counts, category_counts = count_rows(rows, dense)
         settings = {**settings, "rows": config_counts, "rows_per_category": category_counts, "shards": shards}
         (staging / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
-        (staging / "README.md").write_text(
-            render_card(shards=shards, rows=rows, dense=dense, **card), encoding="utf-8"
+        save_card(
+            mixed_dataset_card(folder=staging, shards=shards, rows=rows, dense=dense, **card),
+            staging / CARD_FILE,
         )
     return pathlib.Path(output_dir)
 
@@ -135,7 +137,7 @@ def expert_card(
     episode_counts: Mapping[str, int],
     codebook: LatentCodebook,
 ) -> dict:
-    """The card fields (`render_card` keywords other than shards and rows) of an expert build."""
+    """The card fields (`mixed_dataset_card` keywords other than shards and rows) of an expert build."""
     return {
         "episodes": episode_counts,
         "tasks": num_tasks,

@@ -1,15 +1,23 @@
-"""The README dataset card of a mixed-action folder (crossagent/cards/templates/mixed_dataset_card.md.jinja)."""
+"""The README dataset card of a mixed-action folder: a huggingface_hub DatasetCard whose DatasetCardData holds
+the `configs:` (the fingerprinted shards, as written) and `dataset_info:` (features, rows per split), text
+from crossagent/cards/templates/mixed_dataset_card.md.jinja."""
 
 from __future__ import annotations
 
 import collections
+import pathlib
 from collections.abc import Mapping, Sequence
 
+from huggingface_hub import DatasetCard, DatasetCardData
+
 from crossagent import cards
+from crossagent.datasets.hub_folder import configs_metadata, dataset_info_metadata
+from crossagent.datasets.schema import FEATURES
 from crossagent.datasets.writer import Shards
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 CARD_TEMPLATE = "mixed_dataset_card.md.jinja"
+TAGS = ["minecraft", "minesim", "embodied-ai", "vision-language-action", "crossagent"]
 LICENSE_TEXT = (
     "Apache-2.0 for this dataset. Block, item and mob names and recipes come from minecraft-data (MIT); "
     "Minecraft is a trademark of Mojang Studios, which is not affiliated with this project."
@@ -59,8 +67,24 @@ def count_rows(
     return {k: dict(v) for k, v in configs.items()}, category_counts
 
 
-def render_card(
+def mixed_card_data(folder: pathlib.Path, shards: Shards, rows: int, pretty_name: str) -> DatasetCardData:
+    """The card's metadata: `configs` (`mixed` the default), `dataset_info` (of the shards in `folder`),
+    license, categories, tags; `rows`: the rows of `mixed`."""
+    return DatasetCardData(
+        license="apache-2.0",
+        pretty_name=pretty_name,
+        language=["en"],
+        task_categories=["image-text-to-text", "reinforcement-learning"],
+        size_categories=[size_category(rows)],
+        tags=TAGS,
+        configs=configs_metadata(shards, default="mixed"),
+        dataset_info=dataset_info_metadata(FEATURES, folder, shards),
+    )
+
+
+def mixed_dataset_card(
     *,
+    folder: pathlib.Path,
     shards: Shards,
     rows: Mapping[str, Mapping[str, Sequence[dict]]],
     episodes: Mapping[str, int],
@@ -72,11 +96,11 @@ def render_card(
     history_rule: str,
     codebook: str,
     dense: Mapping[str, Mapping[str, Sequence[dict]]] | None = None,
-) -> str:
+) -> DatasetCard:
     config_counts, category_counts = count_rows(rows, dense)
-    return cards.render_card(
+    return cards.dataset_card(
         CARD_TEMPLATE,
-        shards=shards,
+        mixed_card_data(folder, shards, config_counts["mixed"]["total"], pretty_name),
         config_counts=config_counts,
         category_counts=category_counts,
         spaces=ACTION_SPACES,
@@ -89,6 +113,5 @@ def render_card(
         history_rule=history_rule,
         codebook=codebook,
         dense_spaces=sorted(dense or {}),
-        size_category=size_category(config_counts["mixed"]["total"]),
         license_text=LICENSE_TEXT,
     )

@@ -14,9 +14,10 @@ import logging
 import pathlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 import datasets
+import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +63,49 @@ def staged_folder(output_dir: str | pathlib.Path, overwrite: bool = False) -> It
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def configs_metadata(
+    shards: Mapping[str, Mapping[str, str | Sequence[str]]], default: str | None = None
+) -> list[dict]:
+    """The card's `configs:` (config -> split -> shard path or paths), `default` marked as the default."""
+    return [
+        {
+            "config_name": config,
+            **({"default": True} if config == default else {}),
+            "data_files": [
+                {"split": split, "path": paths if isinstance(paths, str) else list(paths)}
+                for split, paths in by_split.items()
+            ],
+        }
+        for config, by_split in shards.items()
+    ]
+
+
+def _split_sizes(folder: pathlib.Path, paths: str | Sequence[str]) -> dict[str, int]:
+    """Rows and uncompressed bytes of the shards `paths` (relative to `folder`, globs allowed), from the
+    parquet footers alone."""
+    files = [f for p in ([paths] if isinstance(paths, str) else paths) for f in sorted(folder.glob(p))]
+    footers = [pq.read_metadata(f) for f in files]
+    return {
+        "num_bytes": sum(m.row_group(i).total_byte_size for m in footers for i in range(m.num_row_groups)),
+        "num_examples": sum(m.num_rows for m in footers),
+    }
+
+
+def dataset_info_metadata(
+    features: datasets.Features,
+    folder: pathlib.Path,
+    shards: Mapping[str, Mapping[str, str | Sequence[str]]],
+) -> list[dict]:
+    """The card's `dataset_info:` per config: its features (name and dtype, as `datasets` writes them in
+    Hub cards) and its splits with rows and bytes read from the shards in `folder` (`load_dataset` checks
+    the rows)."""
+    return [
+        {
+            "config_name": config,
+            "features": features._to_yaml_list(),
+            "splits": [{"name": split, **_split_sizes(folder, paths)} for split, paths in by_split.items()],
+        }
+        for config, by_split in shards.items()
+    ]

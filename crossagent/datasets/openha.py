@@ -123,7 +123,7 @@ def convert_record(
                     "id": f"{record.get('id', episode)}/{step}/{action.space}",
                     "task_id": task_id,
                     "category": category,
-                    "split": task_split,
+                    "task_split": task_split,
                     "instruction": instruction,
                     "image": {"bytes": image, "path": None},
                     "history": list(history),

@@ -18,7 +18,7 @@ FEATURES = datasets.Features(
         "id": datasets.Value("string"),
         "task_id": datasets.Value("string"),
         "category": datasets.Value("string"),
-        "split": datasets.Value("string"),
+        "task_split": datasets.Value("string"),
         "instruction": datasets.Value("string"),
         "image": datasets.Image(),
         "history": datasets.List(datasets.Value("string")),
@@ -30,8 +30,8 @@ FEATURES = datasets.Features(
         "state": datasets.Value("binary"),
     }
 )
-"""`split` is the task's suite split (train: in domain, test: out of domain); the dataset's own splits
-(train / validation, by episode) are the parquet splits. `raw_action` is None when unknown (OpenHA
+"""`task_split` is the task's suite split (train: in domain, test: out of domain); the dataset's own splits
+(train / validation, by episode) are the parquet splits, so a validation row may read `task_split: train`. `raw_action` is None when unknown (OpenHA
 records without an `Action:` part); `state` is None unless states were recorded."""
 
 COLUMNS: tuple[str, ...] = tuple(FEATURES)

@@ -14,16 +14,24 @@ from collections.abc import Sequence
 
 import datasets
 import pyarrow.parquet as pq
+from huggingface_hub import DatasetCard, DatasetCardData
 
 import crossagent
 from crossagent import cards
-from crossagent.datasets.hub_folder import staged_folder, write_fingerprinted_shard
+from crossagent.datasets.card import TAGS, size_category
+from crossagent.datasets.hub_folder import (
+    configs_metadata,
+    dataset_info_metadata,
+    staged_folder,
+    write_fingerprinted_shard,
+)
 from crossagent.tasks.splits import SPLITS
 from crossagent.tasks.task import CATEGORIES, Task
 
 logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "tasks_dataset_card.md.jinja"
+PRETTY_NAME = "CrossAgent MineSim task suite"
 
 FEATURES = datasets.Features(
     {
@@ -54,15 +62,30 @@ def category_counts(tasks: Sequence[Task]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def render_card(tasks: Sequence[Task], shards: dict[str, str]) -> str:
+def tasks_card_data(folder: pathlib.Path, shards: dict[str, str], total: int) -> DatasetCardData:
+    """The card's metadata: one `default` config (a shard per split), its `dataset_info` (of the shards in
+    `folder`), license, categories."""
+    return DatasetCardData(
+        license="apache-2.0",
+        pretty_name=PRETTY_NAME,
+        language=["en"],
+        task_categories=["reinforcement-learning"],
+        size_categories=[size_category(total)],
+        tags=TAGS,
+        configs=configs_metadata({"default": shards}),
+        dataset_info=dataset_info_metadata(FEATURES, folder, {"default": shards}),
+    )
+
+
+def tasks_dataset_card(tasks: Sequence[Task], folder: pathlib.Path, shards: dict[str, str]) -> DatasetCard:
     counts = category_counts(tasks)
-    return cards.render_card(
+    return cards.dataset_card(
         CARD_TEMPLATE,
+        tasks_card_data(folder, shards, len(tasks)),
+        pretty_name=PRETTY_NAME,
         counts=counts,
-        splits=SPLITS,
         totals={split: sum(row[split] for row in counts.values()) for split in SPLITS},
         total=len(tasks),
-        shards=shards,
         train_ids=[task.id for task in tasks if task.split == "train"],
         version=crossagent.__version__,
     )
@@ -81,7 +104,7 @@ def write_dataset(
     """Write `tasks` as a dataset folder at `output_dir`; returns the folder."""
     with staged_folder(output_dir, overwrite) as staging:
         shards = {split: _write_shard(tasks, staging, split) for split in SPLITS}
-        (staging / "README.md").write_text(render_card(tasks, shards), encoding="utf-8")
+        cards.save_card(tasks_dataset_card(tasks, staging, shards), staging / cards.CARD_FILE)
     return pathlib.Path(output_dir)
 
 

@@ -1,4 +1,5 @@
-"""Evaluation reports: `eval_info.json` (LeRobot's shape), plots, the paper's table, `model-index`.
+"""Evaluation reports: `eval_info.json` (LeRobot's shape), plots, the paper's table, `model-index` (merged
+into the evaluated model's card when it has one).
 
 `eval_info.json` follows LeRobot's multi-task eval output: `per_episode` (one entry per episode),
 `per_task` (task_group, task_id, metrics lists, pc_success), `per_group` (task categories, each with
@@ -17,8 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
+from huggingface_hub import EvalResult, ModelCardData
 
+from crossagent.cards import merge_eval_results
 from crossagent.evaluation import plots
 from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
 from crossagent.files import write_text_atomic
@@ -192,16 +194,15 @@ def markdown_table(
 
 def model_index(
     metrics: Mapping[str, Any],
-    model_name: str,
     dataset_name: str = "MineSim 800+ tasks",
     dataset_type: str = "crossagent/minesim-tasks",
     task_type: str = "reinforcement-learning",
     task_name: str = "Minecraft-like embodied tasks",
-) -> dict[str, Any]:
-    """The Hub model card's `model-index` block (dump it into the card's YAML front matter).
+) -> list[EvalResult]:
+    """The Hub model card's results (`ModelCardData(eval_results=...)` writes them as its `model-index`).
 
-    One result per split with episodes (train = in-domain, test = out-of-domain) and one for
-    all tasks; values in percent, tokens per episode as a plain number.
+    Per split with episodes (train = in-domain, test = out-of-domain) and for all tasks: the success
+    rate and the finished tasks in percent; for all tasks also the generated tokens per episode.
     """
     groups = [
         (
@@ -213,35 +214,31 @@ def model_index(
         for split, group, label in (("train", "in_domain", "ID"), ("test", "out_of_domain", "OOD"))
     ]
     groups.append(("train+test", "", metrics["asr"]["overall"], metrics["finished_tasks"]["overall"]))
+    tokens = metrics["generated_tokens"]["mean"]
     results = []
     for split, prefix, asr, finished in groups:
         if asr["rate"] is None:
-            continue
+            continue  # a null value is not valid model-index
         entries = [
-            {
-                "name": f"{prefix}average success rate (%)",
-                "type": "success_rate",
-                "value": round(100 * asr["rate"], 2),
-            },
-            {
-                "name": f"{prefix}finished tasks (%)",
-                "type": "finished_tasks",
-                "value": round(100 * finished["rate"], 2),
-            },
+            ("success_rate", f"{prefix}average success rate (%)", 100 * asr["rate"]),
+            ("finished_tasks", f"{prefix}finished tasks (%)", 100 * finished["rate"]),
         ]
-        if not prefix and metrics["generated_tokens"]["mean"] is not None:
-            tokens = round(metrics["generated_tokens"]["mean"], 2)
-            entries.append(
-                {"name": "generated tokens per episode", "type": "tokens_per_episode", "value": tokens}
+        if not prefix and tokens is not None:
+            entries.append(("tokens_per_episode", "generated tokens per episode", tokens))
+        results += [
+            EvalResult(
+                task_type=task_type,
+                task_name=task_name,
+                dataset_type=dataset_type,
+                dataset_name=dataset_name,
+                dataset_split=split,
+                metric_type=metric_type,
+                metric_name=metric_name,
+                metric_value=round(value, 2),
             )
-        results.append(
-            {
-                "task": {"type": task_type, "name": task_name},
-                "dataset": {"name": dataset_name, "type": dataset_type, "split": split},
-                "metrics": entries,
-            }
-        )
-    return {"model-index": [{"name": model_name, "results": results}]}
+            for metric_type, metric_name, value in entries
+        ]
+    return results
 
 
 def write_report(
@@ -251,8 +248,12 @@ def write_report(
     eval_s: float | None = None,
     categories: Sequence[str] | None = None,
     model_name: str | None = None,
+    model_card: str | os.PathLike | None = None,
 ) -> dict[str, Path]:
-    """Write every file of `REPORT_FILES` for one agent into `output_dir`; returns their paths."""
+    """Write every file of `REPORT_FILES` for one agent into `output_dir`; returns their paths.
+
+    `model_card`: the evaluated model's card (its folder's README.md), into which the results are merged
+    (returned as `paths["model_card"]`); `model_index.yaml` then names the model as that card does."""
     output_dir = Path(output_dir)
     paths = {key: output_dir / name for key, name in REPORT_FILES.items()}
     info = build_eval_info(records, agent_name, eval_s=eval_s, categories=categories)
@@ -264,6 +265,11 @@ def write_report(
     plots.plot_id_vs_ood(metrics, paths["id_vs_ood"], f"{agent_name}: in-domain vs out-of-domain")
     plots.plot_action_space_usage(metrics, paths["action_space_usage"], f"{agent_name}: action-space usage")
     write_text_atomic(paths["table"], markdown_table({agent_name: metrics}, categories))
-    card_block = model_index(metrics, model_name or agent_name)
-    write_text_atomic(paths["model_index"], yaml.safe_dump(card_block, sort_keys=False))
+    results = model_index(metrics)
+    model_name = model_name or agent_name
+    if model_card is not None and results:
+        paths["model_card"] = Path(model_card)
+        model_name = merge_eval_results(model_card, results, model_name).data.model_name
+    card_data = ModelCardData(model_name=model_name, eval_results=results)
+    write_text_atomic(paths["model_index"], card_data.to_yaml() + "\n")
     return paths

@@ -6,7 +6,8 @@
 Episodes run through `crossagent.rollout` (many worlds, one batched agent call per round). Each
 finished episode is appended to the JSONL `ResultsStore` at once, so a killed run resumes where it
 stopped with no episode lost or counted twice; at the end the report (eval_info.json, plots,
-model-index) is written from every episode in the store.
+model-index) is written from every episode in the store, and when the agent is a model folder with a card
+(README.md), the results are merged into that card's `model-index`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from crossagent.agents import Agent, load_agent
+from crossagent.agents import Agent, load_agent, model_folder
+from crossagent.cards import CARD_FILE
 from crossagent.evaluation.parallel import run_parallel
 from crossagent.evaluation.report import write_report
 from crossagent.evaluation.results import ResultsStore
@@ -158,7 +160,18 @@ def run_evaluation(
         store.close()
     elapsed = time.perf_counter() - start
     logger.info("%d episodes (%d this run) in %.1f s", len(results), len(pending), elapsed)
-    return write_report(output_dir, results, store.agent_name, eval_s=elapsed, categories=CATEGORIES)
+    return write_report(
+        output_dir, results, store.agent_name, eval_s=elapsed, categories=CATEGORIES,
+        model_card=model_card(agent_spec),
+    )  # fmt: skip
+
+
+def model_card(agent: Any) -> Path | None:
+    """The card of the evaluated model folder, which the results are merged into; None when the agent is
+    no folder or its folder has no card (the evaluation writes none: model_index.yaml is in the report)."""
+    folder = model_folder(agent)
+    card = folder / CARD_FILE if folder is not None else None
+    return card if card is not None and card.is_file() else None
 
 
 def _check_parallel(agent: Any, env_factory: Any, hooks: Any) -> None:

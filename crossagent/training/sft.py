@@ -36,9 +36,10 @@ from transformers.trainer import TRAINING_ARGS_NAME
 from transformers.trainer_utils import get_last_checkpoint
 from trl import SFTTrainer
 
-from crossagent.cards import render_card
+from crossagent.cards import CARD_FILE, save_card
 from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook
 from crossagent.files import write_text_atomic
+from crossagent.training.sft_card import sft_card_fields, sft_model_card
 from crossagent.training.sft_collator import ActionSFTCollator
 from crossagent.training.sft_config import SFTArguments, lora_config
 from crossagent.training.sft_data import load_sft_split
@@ -46,14 +47,13 @@ from crossagent.training.sft_metrics import majority_actions, teacher_forced_acc
 
 logger = logging.getLogger(__name__)
 
-CARD_TEMPLATE = "crossagent_sft.md.jinja"
 METRICS_FILE = "sft_metrics.json"
 RUN_FILE = "sft_run.json"
 CONFIG_FILE = "sft_config.yaml"
 
 
 class CrossAgentSFTTrainer(SFTTrainer):
-    """TRL's SFTTrainer with CrossAgent's model card (rendered from crossagent/cards/, data + config + metrics).
+    """TRL's SFTTrainer with CrossAgent's model card (`sft_card.sft_model_card`: data + config + metrics).
 
     The loss is SFTTrainer's own (fused LM head, NLL over the label positions, i.e. the action tokens the
     collator leaves unmasked).
@@ -89,8 +89,7 @@ class CrossAgentSFTTrainer(SFTTrainer):
         context = {**self.card_context, "model_name": model_name or self.card_context["model_name"]}
         context["training"] = {**context["training"], "global_step": self.state.global_step}
         try:
-            text = render_card(CARD_TEMPLATE, **context)
-            write_text_atomic(pathlib.Path(self.args.output_dir) / "README.md", text)
+            save_card(sft_model_card(context), pathlib.Path(self.args.output_dir) / CARD_FILE)
             self.card_error = None
         except Exception:
             self.card_error = traceback.format_exc()
@@ -228,6 +227,7 @@ def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
         "spaces": list(script.spaces),
         "config": settings,
         "config_yaml": yaml.safe_dump(settings, sort_keys=False).strip(),
+        **sft_card_fields(settings),  # the card's base model, dataset and config, without local paths
         "num_parameters": model.num_parameters(),
         "history_length": processor.history_length,
         "data": {

@@ -19,7 +19,7 @@ from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("instruction", "image", "history", "action_space", "action")
-"""Columns SFT reads (of the mixed-action schema, crossagent.datasets.schema: id, task_id, category, split, instruction,
+"""Columns SFT reads (of the mixed-action schema, crossagent.datasets.schema: id, task_id, category, task_split, instruction,
 image, history, action_space, action, raw_action, episode, step, state)."""
 
 

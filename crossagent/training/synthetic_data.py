@@ -25,9 +25,11 @@ import pathlib
 
 import numpy as np
 from datasets import Dataset, Features, Image, List, Value
+from huggingface_hub import DatasetCard, DatasetCardData
 from PIL import Image as PILImage
 
-from crossagent.datasets.hub_folder import staged_folder
+from crossagent.cards import CARD_FILE, dataset_card, save_card
+from crossagent.datasets.hub_folder import configs_metadata, dataset_info_metadata, staged_folder
 from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook, tick_vector
 from modeling_crossagent.action_spaces import (
     ACTION_SPACES,
@@ -52,7 +54,7 @@ FEATURES = Features(
         "id": Value("string"),
         "task_id": Value("string"),
         "category": Value("string"),
-        "split": Value("string"),
+        "task_split": Value("string"),
         "instruction": Value("string"),
         "image": Image(),
         "history": List(Value("string")),
@@ -67,6 +69,8 @@ FEATURES = Features(
 
 CONFIGS: tuple[str, ...] = ("mixed", *ACTION_SPACES)
 SPLITS: tuple[str, ...] = ("train", "validation")
+CARD_TEMPLATE = "synthetic_dataset_card.md.jinja"
+PRETTY_NAME = "Synthetic mixed-action data (tests and benchmarks only)"
 
 
 def _frame(rng: np.random.Generator, colour, centre: tuple[int, int], size: int) -> bytes:
@@ -128,7 +132,7 @@ def synthetic_rows(
                         "id": f"{split}-{episode}-{step}-{space}",
                         "task_id": f"{category}:{target}",
                         "category": category,
-                        "split": "train",
+                        "task_split": "train",
                         "instruction": "act" if blind else f"{verb} {target}",
                         "image": image,
                         "history": list(histories[space]),
@@ -156,19 +160,23 @@ def synthetic_codebook(chunk_length: int = 4) -> LatentCodebook:
     return LatentCodebook(np.stack([[tick_vector(tick)] * chunk_length for tick in LATENT_CHUNKS]))
 
 
-def _card(num_rows: dict[str, dict[str, int]]) -> str:
-    lines = ["---", "configs:"]
-    for config in CONFIGS:
-        lines.append(f"- config_name: {config}")
-        if config == "mixed":
-            lines.append("  default: true")
-        lines.append("  data_files:")
-        lines += [f"  - split: {split}\n    path: {config}/{split}-*.parquet" for split in SPLITS]
-    lines += ["---", "", "# Synthetic mixed-action data (tests and benchmarks only)", ""]
-    lines.append("Built by `crossagent.training.synthetic_data`; not expert data from MineSim.")
-    lines += ["", "| config | train | validation |", "|---|---|---|"]
-    lines += [f"| {c} | {num_rows[c]['train']} | {num_rows[c]['validation']} |" for c in CONFIGS]
-    return "\n".join(lines) + "\n"
+def synthetic_card(folder: pathlib.Path) -> DatasetCard:
+    """The card of the written folder: `configs` (a shard glob per split), `dataset_info` read from the shards."""
+    shards = {config: {split: f"{config}/{split}-*.parquet" for split in SPLITS} for config in CONFIGS}
+    card_data = DatasetCardData(
+        license="apache-2.0",
+        pretty_name=PRETTY_NAME,
+        task_categories=["image-text-to-text"],
+        size_categories=["n<1K"],
+        tags=["crossagent", "synthetic"],
+        configs=configs_metadata(shards, default="mixed"),
+        dataset_info=dataset_info_metadata(FEATURES, folder, shards),
+    )
+    num_rows = {
+        entry["config_name"]: {split["name"]: split["num_examples"] for split in entry["splits"]}
+        for entry in card_data.dataset_info
+    }
+    return dataset_card(CARD_TEMPLATE, card_data, pretty_name=PRETTY_NAME, num_rows=num_rows)
 
 
 def write_synthetic_dataset(
@@ -190,7 +198,6 @@ def write_synthetic_dataset(
 
 def _write_splits(staging, train_episodes, validation_episodes, steps, seed, image_size, blind) -> None:
     episodes = {"train": train_episodes, "validation": validation_episodes}
-    num_rows: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for index, split in enumerate(SPLITS):
         rows = synthetic_rows(episodes[split], steps, seed * 10 + index, split, image_size, blind)
         mixed = Dataset.from_list(rows, features=FEATURES)
@@ -202,6 +209,5 @@ def _write_splits(staging, train_episodes, validation_episodes, steps, seed, ima
             )
             (staging / config).mkdir(exist_ok=True)
             part.to_parquet(str(staging / config / f"{split}-00000-of-00001.parquet"))
-            num_rows[config][split] = len(part)
-    (staging / "README.md").write_text(_card(num_rows))
+    save_card(synthetic_card(staging), staging / CARD_FILE)
     synthetic_codebook().save(staging / CODEBOOK_FILE)

@@ -2,6 +2,9 @@
 
 import json
 
+from huggingface_hub import ModelCard
+from transformers import AutoModel
+
 from crossagent.cli import main
 
 
@@ -12,3 +15,16 @@ def test_model_init_writes_a_hub_folder(tmp_path, capsys):
     assert json.loads((out / "config.json").read_text())["auto_map"]["AutoModelForCausalLM"]
     assert (out / "model.safetensors").exists() and (out / "tokenizer.json").exists()
     assert main(["model", "init", "--output", str(out)]) == 2  # never overwrites
+
+
+def test_model_init_writes_a_card(tmp_path, capsys):
+    out = tmp_path / "tiny-init"
+    assert (
+        main(["model", "init", "--preset", "tiny", "--output", str(out), "--model-name", "me/tiny-init"]) == 0
+    )
+    card = ModelCard.load(out / "README.md")
+    assert card.data.model_name == "me/tiny-init" and card.data.pipeline_tag == "image-text-to-text"
+    assert card.data.library_name == "transformers" and "random-init" in card.data.tags
+    count = sum(p.numel() for p in AutoModel.from_pretrained(out, trust_remote_code=True).parameters())
+    assert "randomly initialised" in card.text and f"{count:,} parameters" in card.text
+    assert "starting point of cold-start SFT" in card.text and "from_pretrained" in card.text

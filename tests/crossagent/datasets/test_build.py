@@ -4,9 +4,11 @@ import datasets
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from huggingface_hub import DatasetCard
 
 from crossagent.datasets.build import build_mixed, select_build_tasks
 from crossagent.datasets.config import MixedBuildConfig
+from crossagent.datasets.schema import FEATURES
 from crossagent.executors.latent import LatentCodebook, tick_vector
 from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
@@ -31,7 +33,7 @@ def test_load_dataset_reads_mixed_and_one_space_offline(built):
     row = raw["train"][0]
     assert row["image"].size == (64, 64) and row["instruction"] and row["state"] is None
     assert row["task_id"] in {"mine_block:oak_log", "kill_entity:cow", "craft_item:paper"}
-    assert row["split"] == "train"  # the task's suite split
+    assert row["task_split"] == "train" and "split" not in row  # the task's suite split
 
 
 def test_splits_are_by_episode(built):
@@ -88,6 +90,27 @@ def test_card_and_settings_describe_the_build(built):
     assert settings["config"]["episodes_per_task"] == 2 and "workers" not in settings["config"]
     assert settings["episodes"]["played"] == 6
     assert not list(folder.parent.glob(".mixed-*")), "the staging folder must be gone"
+
+
+def test_the_card_is_a_dataset_card_with_configs_and_dataset_info(built):
+    folder, summary = built
+    data = DatasetCard.load(folder / "README.md").data
+    assert data.license == "apache-2.0" and data.pretty_name and data.size_categories == ["n<1K"]
+    assert "image-text-to-text" in data.task_categories and "crossagent" in data.tags
+    settings = json.loads((folder / "generation.json").read_text())
+    configs = {c["config_name"]: c for c in data.configs}
+    assert configs["mixed"]["default"] is True and set(configs) == set(settings["shards"])
+    for name, config in configs.items():  # the data files as written: the fingerprinted shards
+        assert {f["split"]: f["path"] for f in config["data_files"]} == settings["shards"][name]
+    info = {i["config_name"]: i for i in data.dataset_info}
+    assert set(info) == set(configs)
+    assert [f["name"] for f in info["mixed"]["features"]] == list(FEATURES)
+    assert {"name": "task_split", "dtype": "string"} in info["raw"]["features"]
+    for name, entry in info.items():
+        rows = {split["name"]: split["num_examples"] for split in entry["splits"]}
+        assert rows == {k: v for k, v in summary["rows"][name].items() if k != "total"}
+        loaded = datasets.load_dataset(str(folder), name)
+        assert {split: len(part) for split, part in loaded.items()} == rows
 
 
 def test_same_settings_give_byte_identical_shards_whatever_the_workers(built, tmp_path):

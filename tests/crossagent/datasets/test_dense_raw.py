@@ -69,7 +69,7 @@ def test_first_tick_rows_equal_the_mixed_raw_rows_and_mixed_has_one_row_per_deci
         episode = episodes[row["episode"]]
         first_tick = sum(d.ticks for d in episode.decisions[: row["step"]])
         twin = dense[(row["episode"], first_tick)]
-        for column in ("image", "action", "history", "raw_action", "instruction", "task_id", "split"):
+        for column in ("image", "action", "history", "raw_action", "instruction", "task_id", "task_split"):
             assert twin[column] == row[column], column
     listed = card_configs(folder)
     assert all(p.startswith("data/raw-dense/") for paths in listed["raw"].values() for p in paths)

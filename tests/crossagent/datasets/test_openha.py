@@ -60,7 +60,7 @@ def test_a_record_becomes_one_row_per_action_of_each_chain(tmp_path):
     assert rows[4]["history"] == ["<|raw|>move(-9,-3)", "<|raw|>click(left)"]  # OpenHA: raw parts only
     assert rows[5]["action"] == "<|motion|>move forward, attack" and rows[5]["raw_action"] is None
     assert rows[0]["instruction"] == "Chop down the oak log."
-    assert (rows[0]["task_id"], rows[0]["category"], rows[0]["split"]) == (
+    assert (rows[0]["task_id"], rows[0]["category"], rows[0]["task_split"]) == (
         "mine_block:oak_log",
         "mine_block",
         "train",

@@ -5,6 +5,7 @@ import sys
 
 import datasets
 import pytest
+from huggingface_hub import DatasetCard
 
 from crossagent.datasets.tasks import load_tasks_dataset, shard_files, write_dataset
 from crossagent.tasks import load_suite
@@ -34,6 +35,16 @@ def test_card_has_configs_counts_and_license(built):
     assert "| mine_block | 10 |" in card
     assert f"| **all** | 30 | {len(load_suite()) - 30} | {len(load_suite())} |" in card
     assert not list(built.parent.glob(".tasks-*")), "the staging folder must be gone"
+    data = DatasetCard.load(built / "README.md").data
+    assert data.pretty_name == "CrossAgent MineSim task suite" and data.task_categories == [
+        "reinforcement-learning"
+    ]
+    (info,) = data.dataset_info
+    assert {s["name"]: s["num_examples"] for s in info["splits"]} == {
+        "train": 30,
+        "test": len(load_suite()) - 30,
+    }
+    assert {"name": "split", "dtype": "string"} in info["features"]  # the task's own split, a column of tasks
 
 
 def test_a_rebuilt_folder_never_loads_stale_rows_from_the_cache(tmp_path):

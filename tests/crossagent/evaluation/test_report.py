@@ -1,10 +1,12 @@
-"""Report files: eval_info.json in LeRobot's shape, non-trivial PNGs, the paper's table, model-index."""
+"""Report files: eval_info.json in LeRobot's shape, non-trivial PNGs, the paper's table, model-index (and its
+merge into a model card)."""
 
 import json
 
 import numpy as np
 import pytest
 import yaml
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from matplotlib import image
 
 from crossagent.evaluation.report import (
@@ -95,21 +97,49 @@ def test_markdown_table_one_row_per_agent(records):
         markdown_table({})
 
 
-def test_model_index_block(records):
-    block = model_index(compute_success_rate(records), "crossagent-tiny")
-    (entry,) = block["model-index"]
-    assert entry["name"] == "crossagent-tiny"
-    by_split = {result["dataset"]["split"]: result for result in entry["results"]}
-    assert set(by_split) == {"train", "test", "train+test"}
-    assert by_split["train"]["task"]["type"] == "reinforcement-learning"
-    metrics = {m["name"]: m["value"] for m in by_split["test"]["metrics"]}
-    assert metrics == {"OOD average success rate (%)": 12.5, "OOD finished tasks (%)": 50.0}
-    overall = {m["type"]: m["value"] for m in by_split["train+test"]["metrics"]}
+def test_model_index_results(records):
+    results = model_index(compute_success_rate(records))
+    assert all(isinstance(result, EvalResult) for result in results)
+    assert {r.dataset_split for r in results} == {"train", "test", "train+test"}
+    assert {(r.task_type, r.dataset_type) for r in results} == {
+        ("reinforcement-learning", "crossagent/minesim-tasks")
+    }
+    test = {r.metric_name: r.metric_value for r in results if r.dataset_split == "test"}
+    assert test == {"OOD average success rate (%)": 12.5, "OOD finished tasks (%)": 50.0}
+    overall = {r.metric_type: r.metric_value for r in results if r.dataset_split == "train+test"}
     assert overall == {"success_rate": 50.0, "finished_tasks": 75.0, "tokens_per_episode": 30.0}
-    assert yaml.safe_load(yaml.safe_dump(block)) == block  # YAML-able for the card's front matter
+    # the card data writes them as a valid model-index, which reads back as the same results
+    block = yaml.safe_load(ModelCardData(model_name="crossagent-tiny", eval_results=results).to_yaml())
+    (entry,) = block["model-index"]
+    assert entry["name"] == "crossagent-tiny" and len(entry["results"]) == 3
+    assert ModelCardData(**block).eval_results == results
     # a split without episodes gets no result (a null value is not valid model-index)
-    only_train = model_index(compute_success_rate([r for r in records if r.split == "train"]), "m")
-    assert {r["dataset"]["split"] for r in only_train["model-index"][0]["results"]} == {"train", "train+test"}
+    only_train = model_index(compute_success_rate([r for r in records if r.split == "train"]))
+    assert {r.dataset_split for r in only_train} == {"train", "train+test"}
+
+
+def test_write_report_merges_into_a_model_card(tmp_path, records):
+    card = tmp_path / "model" / "README.md"
+    card.parent.mkdir()
+    stale = EvalResult(
+        task_type="reinforcement-learning", dataset_type="crossagent/minesim-tasks", dataset_name="MineSim",
+        dataset_split="test", metric_type="success_rate", metric_value=99.0,
+    )  # fmt: skip
+    other = EvalResult(
+        task_type="other", dataset_type="elsewhere", dataset_name="x", metric_type="acc", metric_value=1
+    )
+    data = ModelCardData(model_name="me/crossagent", license="apache-2.0", eval_results=[stale, other])
+    card.write_text(f"---\n{data.to_yaml()}\n---\n\n# My model\n\nKept text.\n")
+    paths = write_report(tmp_path / "out", records, "model", model_card=card)
+    merged = ModelCard.load(paths["model_card"])
+    assert merged.text.strip() == "# My model\n\nKept text." and merged.data.license == "apache-2.0"
+    assert merged.data.model_name == "me/crossagent"
+    results = merged.data.eval_results
+    assert other in results and stale not in results and len(results) == 1 + 7
+    ood = [r for r in results if r.dataset_split == "test" and r.metric_type == "success_rate"]
+    assert [r.metric_value for r in ood] == [12.5]
+    # model_index.yaml names the model as its card does
+    assert yaml.safe_load(paths["model_index"].read_text())["model-index"][0]["name"] == "me/crossagent"
 
 
 def test_eval_info_without_records():

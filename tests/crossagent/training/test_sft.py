@@ -155,7 +155,7 @@ def test_a_card_failure_keeps_the_trained_model(sft_config, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("template broke")
 
-    monkeypatch.setattr(sft_module, "render_card", broken)
+    monkeypatch.setattr(sft_module, "sft_model_card", broken)
     summary = train_sft(sft_config(dataset_test_split=""))
     out = pathlib.Path(summary["output_dir"])
     assert (out / "model.safetensors").stat().st_size > 0 and (out / "processor_config.json").exists()

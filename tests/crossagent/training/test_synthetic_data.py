@@ -9,7 +9,7 @@ def test_layout_schema_and_labels(dataset_dir):
     mixed = load_dataset(str(dataset_dir), "mixed")
     assert set(mixed) == {"train", "validation"} and len(mixed["train"]) == 20
     row = mixed["train"][0]
-    assert {"id", "task_id", "category", "split", "instruction", "image", "history", "action_space",
+    assert {"id", "task_id", "category", "task_split", "instruction", "image", "history", "action_space",
             "action", "raw_action", "episode", "step"} <= set(row)  # fmt: skip
     for space in ACTION_SPACES:
         part = load_dataset(str(dataset_dir), space, split="train")
