@@ -88,16 +88,29 @@ def test_check_table(sim):
 
 
 def test_latent_labels_come_from_a_codebook_fitted_on_expert_ticks(sim):
-    from crossagent.executors.latent import LatentCodebook, episode_chunks
+    from crossagent.executors.latent import LatentCodebook, episode_chunks, tick_vector
     from crossagent.tasks.labels import assign_latent
+    from modeling_crossagent.action_spaces import RawAction
 
     episodes = [run_expert(get_task(task_id), sim) for task_id in ("kill_entity:cow", "craft_item:paper")]
     codebook = LatentCodebook.fit(episode_chunks([e.raw_ticks for e in episodes], 4, stride=1), num_codes=8)
+    centroids = codebook.centroids.reshape(8, -1)
+    every_code = []
     for episode in episodes:
         assign_latent(episode.decisions, episode.raw_ticks, codebook)
         codes = [d.latent.index for d in episode.decisions]
-        assert all(0 <= c < 8 for c in codes)
-        assert parse(episode.decisions[0].texts()["latent"], num_latent_codes=8).index == codes[0]
+        # each decision's label is the nearest centre to the 4 ticks it starts (no-op ticks past the end),
+        # computed here from the decisions' tick counts, independently of the labeller
+        starts = np.cumsum([0] + [d.ticks for d in episode.decisions[:-1]])
+        padded = [*episode.raw_ticks, *[RawAction()] * 4]
+        chunks = np.stack([[tick_vector(t) for t in padded[s : s + 4]] for s in starts])
+        assert codes == codebook.encode(chunks).tolist()
+        nearest = ((chunks.reshape(len(chunks), 1, -1) - centroids[None]) ** 2).sum(-1).argmin(1)
+        assert codes == nearest.tolist()
+        texts = [d.texts()["latent"] for d in episode.decisions]
+        assert [parse(t, num_latent_codes=8).index for t in texts] == codes
+        every_code += codes
+    assert len(set(every_code)) > 2, "labels that vary: a constant label would pass the checks above"
 
 
 def test_world_targets_are_in_view_at_reset(sim):
