@@ -2,7 +2,9 @@
 
 It stands in for ROCKET-1 (segment the pointed object with SAM, then act on it), with these bounds:
 - It acts only on what the point hits on the frame it starts from, and fails at once when that is not
-  the named object (sky, another block or mob, another slot). It then tracks that one object.
+  the named object (sky, another block or mob, another slot). It then tracks that one object through its
+  true 3-D position read from the simulator every tick (`sim_view.center`: block centre, mob body
+  centre), also while the object is hidden behind blocks or out of view; it does not lose it.
 - World verbs (the GUI must be closed): Mine aims and holds attack until the block breaks; Kill aims at
   the mob and attacks until it dies; Approach walks toward it until within APPROACH_DISTANCE; Use aims
   and right-clicks it once. It walks straight toward the object (jumping when stuck), with no path

@@ -3,7 +3,9 @@
 Competence bounds:
 - Only targets in view: `mine/kill/approach/use X` scan the current frame on a SCAN_GRID x SCAN_GRID grid
   of points for X, pick the nearest hit and then run the grounding controller on it (same bounds: straight
-  walking, no path finding, one object). X not on the scan -> fails at once.
+  walking, no path finding, one object tracked by its true position). X not on the scan -> fails at once.
+  Recognition is exact: each scan point's ray cast gives the true block or mob name and true hit distance
+  (no recogniser errors, no depth estimate).
 - `look for X` turns on the spot (LOOK_TURN_DEGREES per tick, level gaze) until X shows on a coarse
   scan; fails after a full turn. It never walks, so X out of sight of this spot is never found.
 - No GUI competence: every skill fails at once while a GUI is open, and `craft X` / `smelt X` always fail

@@ -56,6 +56,17 @@ def plot_asr_by_agent(metrics_by_agent: dict[str, dict], path: pathlib.Path) -> 
     return _save(figure, path)
 
 
+ACCURACY_NOTE = (
+    "Argmax at every action token given the true prefix (one forward pass). Exact: the whole action, its "
+    "space token and end included. Parse-equivalent: the model's own argmax answer, space token included, "
+    "parses to an action equivalent to the label (crossagent/executors/equivalence.py). Majority answer: "
+    "always the most common training action of the space. Rows scored: the validation split capped at "
+    "`--max_eval_rows`, drawn round robin over the action spaces (a stratified sample, not every row). "
+    "The raw baseline's rows come from the dense raw config, one per raw tick; CrossAgent's raw rows come "
+    "from the mixed config, one per expert decision, so the two raw rows are not the same rows."
+)
+
+
 def accuracy_table(models: dict[str, dict]) -> str:
     """Teacher-forced next-action accuracy on the validation split: one row per (model, space)."""
     lines = [
@@ -107,6 +118,8 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
             f"![ASR per agent]({plot.relative_to(output_dir)})",
             "",
             "## Teacher-forced next-action accuracy on the validation split (%)",
+            "",
+            ACCURACY_NOTE,
             "",
             accuracy_table(accuracy),
             "## Wall time of each stage",

@@ -1,50 +1,38 @@
-"""`crossagent tasks check`: the expert and a random agent over the suite, one episode per task.
+"""`crossagent tasks check`: the expert and the random agent over the suite, scored as evaluation scores them.
 
-It proves the suite solvable within its budgets (the expert's success rate per category) and measures
-how much of that a policy gets by chance (the random agent, through the same runner).
+Both agents run through the evaluation's rollout (`crossagent.rollout.run_rollout`, the episodes of
+`crossagent eval --episodes-per-task N`: world seeds from `episode_seed`): the scripted expert is the
+evaluation's `ExpertAgent`, whose texts go through the action parser and the executors like any model's,
+and the random agent is the evaluation's `RandomAgent`. The check proves the suite solvable within its
+budgets through that path (the expert's success per category, with a bar: `failures_of`) and measures how
+much of it a policy gets by chance.
+
+`check_controllers` is a separate diagnostic (`crossagent tasks check --controllers`): the expert's own
+controllers driving the simulator directly (`run_expert`, how the SFT data is played), without the parser
+and the executors' text path.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import random
+import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from tqdm import tqdm
 
-from crossagent.executors.raw import raw_to_env
-from crossagent.tasks.expert import run_expert, succeeded
-from crossagent.tasks.seeding import task_seed
+from crossagent.tasks.expert import run_expert
 from crossagent.tasks.task import CATEGORIES, Task
-from modeling_crossagent.action_spaces import RawAction
 
 logger = logging.getLogger(__name__)
 
-RANDOM_BUTTONS = ("forward", "back", "left", "right", "jump", "attack", "use")
-RANDOM_PRESS = 0.2
-"""Probability that the random agent holds each of RANDOM_BUTTONS on a tick."""
-RANDOM_MOUSE = 100
-"""The random agent's mouse move per tick is uniform in +-RANDOM_MOUSE units (15 degrees)."""
-
-
-def random_tick(rng: random.Random) -> dict:
-    buttons = frozenset(b for b in RANDOM_BUTTONS if rng.random() < RANDOM_PRESS)
-    dx, dy = rng.randint(-RANDOM_MOUSE, RANDOM_MOUSE), rng.randint(-RANDOM_MOUSE, RANDOM_MOUSE)
-    return raw_to_env(RawAction(buttons, dx, dy))
-
-
-def run_random(task: Task, sim, seed: int = 0) -> tuple[bool, int]:
-    """One random-agent episode: (success, ticks played)."""
-    rng = random.Random(task_seed(task.id, f"random-agent-{seed}"))
-    sim.reset(task.scene)
-    while sim.tick < task.max_ticks:
-        sim.step(random_tick(rng))
-        if succeeded(sim, task):
-            return True, sim.tick
-    return False, sim.tick
+OVERALL_BAR = 0.98
+"""`crossagent tasks check` exits 1 when the expert solves fewer episodes than this overall..."""
+CATEGORY_BAR = 0.95
+"""...or fewer than this in any category."""
 
 
 @dataclass
@@ -53,10 +41,11 @@ class CategoryResult:
     tasks: int
     """Episodes played (tasks x worlds)."""
     expert_success: float
-    """Fraction of tasks the expert solved."""
+    """Fraction of episodes the expert solved."""
     expert_mean_ticks: float
     """Mean ticks of the expert's successful episodes."""
     random_success: float
+    """Fraction of episodes the random agent solved (0 when it was not run)."""
     failures: list[str]
     """Task ids the expert did not solve."""
 
@@ -68,38 +57,83 @@ def in_other_world(task: Task, world: int) -> Task:
     return dataclasses.replace(task, scene={**task.scene, "seed": task.scene["seed"] + world})
 
 
-def check_tasks(
-    tasks: Sequence[Task], sim_factory, seed: int = 0, random_agent: bool = True, worlds: int = 1
-) -> list[CategoryResult]:
-    """Run the expert (and the random agent) on every task, once per world; results per category.
-
-    `worlds` > 1 also plays each task on the world seeds after its own (same scene, other terrain),
-    which measures how robust the expert is rather than whether the suite is solvable.
-    """
-    sim = sim_factory()
-    outcomes: dict[str, list[tuple[str, bool, int, bool]]] = {c: [] for c in CATEGORIES}
-    runs = [(task, world) for world in range(worlds) for task in tasks]
-    for task, world in tqdm(runs, desc="tasks check", unit="episode"):
-        played = in_other_world(task, world)
-        episode = run_expert(played, sim)
-        lucky = run_random(played, sim, seed)[0] if random_agent else False
-        outcomes[task.category].append((task.id, episode.success, episode.ticks, lucky))
+def _by_category(tasks, outcomes: dict, lucky: dict) -> list[CategoryResult]:
+    """outcomes: (task id, world) -> (success, ticks) of the expert; lucky: -> success of the random agent."""
+    by_id: dict[str, list] = {}
+    for (task_id, world), (ok, ticks) in outcomes.items():
+        by_id.setdefault(task_id, []).append((task_id, ok, ticks, lucky.get((task_id, world), False)))
+    rows: dict[str, list] = {c: [] for c in CATEGORIES}
+    for task in tasks:
+        rows[task.category] += by_id.get(task.id, [])
     results = []
-    for category, rows in outcomes.items():
-        if not rows:
+    for category, played in rows.items():
+        if not played:
             continue
-        wins = [ticks for _, ok, ticks, _ in rows if ok]
+        wins = [ticks for _, ok, ticks, _ in played if ok]
         results.append(
             CategoryResult(
                 category=category,
-                tasks=len(rows),
-                expert_success=len(wins) / len(rows),
+                tasks=len(played),
+                expert_success=len(wins) / len(played),
                 expert_mean_ticks=statistics.mean(wins) if wins else float("nan"),
-                random_success=sum(lucky for *_, lucky in rows) / len(rows),
-                failures=[task_id for task_id, ok, _, _ in rows if not ok],
+                random_success=sum(luck for *_, luck in played) / len(played),
+                failures=[task_id for task_id, ok, _, _ in played if not ok],
             )
         )
     return results
+
+
+def _play(agent, specs, config, env_factory, progress: bool) -> dict[tuple[str, int], tuple[bool, int]]:
+    from crossagent.rollout.loop import run_rollout
+
+    played = {}
+    outcomes = run_rollout(agent, specs, config, env_factory)
+    for outcome in tqdm(outcomes, total=len(specs), desc=f"tasks check: {agent.name}", unit="episode",
+                        disable=not progress):  # fmt: skip
+        if outcome.error:
+            logger.warning("%s episode %d: %s", outcome.spec.task.id, outcome.spec.episode, outcome.error)
+        played[(outcome.spec.task.id, outcome.spec.episode)] = (outcome.success, outcome.steps)
+    return played
+
+
+def check_tasks(
+    tasks: Sequence[Task],
+    seed: int = 0,
+    random_agent: bool = True,
+    worlds: int = 1,
+    num_envs: int = 8,
+    frame_size: int = 64,
+    env_factory: Callable[[], Any] | None = None,
+    progress: bool = True,
+) -> list[CategoryResult]:
+    """Play every task `worlds` times (the evaluation's episodes 0..worlds-1) with the evaluation's
+    `ExpertAgent` (texts -> parser -> executors) and, unless `random_agent` is False, its
+    `RandomAgent(seed=seed)`, through `run_rollout`; results per category."""
+    from crossagent.agents.base import RandomAgent
+    from crossagent.agents.expert import ExpertAgent
+    from crossagent.rollout.loop import RolloutConfig
+    from crossagent.rollout.records import EpisodeSpec
+
+    specs = [EpisodeSpec.of(task, world) for world in range(worlds) for task in tasks]
+    config = RolloutConfig(num_envs=num_envs, frame_size=frame_size)
+    expert = _play(ExpertAgent(), specs, config, env_factory, progress)
+    lucky = {}
+    if random_agent:
+        random_played = _play(RandomAgent(seed=seed), specs, config, env_factory, progress)
+        lucky = {key: ok for key, (ok, _) in random_played.items()}
+    return _by_category(tasks, expert, lucky)
+
+
+def check_controllers(tasks: Sequence[Task], sim_factory, worlds: int = 1) -> list[CategoryResult]:
+    """Diagnostic: the expert's controllers on the simulator (`run_expert`, as the data builder plays),
+    not through the text path; world w is the scene on seed + w (`in_other_world`). No random agent."""
+    sim = sim_factory()
+    outcomes = {}
+    runs = [(task, world) for world in range(worlds) for task in tasks]
+    for task, world in tqdm(runs, desc="tasks check --controllers", unit="episode"):
+        episode = run_expert(in_other_world(task, world), sim)
+        outcomes[(task.id, world)] = (episode.success, episode.ticks)
+    return _by_category(tasks, outcomes, {})
 
 
 def overall(results: Sequence[CategoryResult]) -> dict:
@@ -111,22 +145,44 @@ def overall(results: Sequence[CategoryResult]) -> dict:
     }
 
 
-def format_table(results: Sequence[CategoryResult]) -> str:
+def failures_of(results: Sequence[CategoryResult]) -> list[str]:
+    """Why the check fails (empty: it passes): the expert under CATEGORY_BAR in a category or OVERALL_BAR overall."""
+    reasons = [
+        f"{r.category}: expert {100 * r.expert_success:.1f}% < {100 * CATEGORY_BAR:.0f}%"
+        for r in results
+        if r.expert_success < CATEGORY_BAR
+    ]
+    total = overall(results)["expert_success"]
+    if total < OVERALL_BAR:
+        reasons.append(f"overall: expert {100 * total:.1f}% < {100 * OVERALL_BAR:.0f}%")
+    return reasons
+
+
+def format_table(results: Sequence[CategoryResult], random_agent: bool = True) -> str:
+    def rate(value: float) -> str:
+        return f"{100 * value:.1f}%" if random_agent else "-"
+
     lines = [
         "| category | episodes | expert success | expert mean ticks | random success |",
         "|---|---:|---:|---:|---:|",
     ]
     for r in results:
+        ticks = "-" if math.isnan(r.expert_mean_ticks) else f"{r.expert_mean_ticks:.1f}"
         lines.append(
-            f"| {r.category} | {r.tasks} | {100 * r.expert_success:.1f}% | {r.expert_mean_ticks:.1f} | "
-            f"{100 * r.random_success:.1f}% |"
+            f"| {r.category} | {r.tasks} | {100 * r.expert_success:.1f}% | {ticks} | {rate(r.random_success)} |"
         )
     total = overall(results)
     lines.append(
-        f"| **all** | {total['tasks']} | {100 * total['expert_success']:.1f}% | | {100 * total['random_success']:.1f}% |"
+        f"| **all** | {total['tasks']} | {100 * total['expert_success']:.1f}% | | {rate(total['random_success'])} |"
     )
     return "\n".join(lines)
 
 
-def results_json(results: Sequence[CategoryResult]) -> dict:
-    return {"categories": [asdict(r) for r in results], "overall": overall(results)}
+def results_json(results: Sequence[CategoryResult], path: str = "rollout") -> dict:
+    return {
+        "path": path,
+        "categories": [asdict(r) for r in results],
+        "overall": overall(results),
+        "bar": {"overall": OVERALL_BAR, "category": CATEGORY_BAR},
+        "failed": failures_of(results),
+    }

@@ -6,11 +6,12 @@ argmax token (teacher forcing: one forward pass, no sampling). Per row:
 - `space`: the first argmax token is the right space token (for CrossAgent: it picked the labelled space);
 - `exact`: every action token and the closing <|end|> is right, the space token included;
 - `exact_given_space`: every token after the space token is right (the body, given the space);
-- `parse_equivalent`: the argmax body after the true space token parses to an action equivalent to the
-  label by `crossagent.executors.equivalence.equivalent_actions`, the rule the single-turn reward uses:
-  equal, except that a raw mouse move may be off by CAMERA_TOLERANCE_UNITS (4) units per axis and a
-  grounding point by POINT_TOLERANCE (40, in the [0, 1000] frame); texts that differ only in form also
-  count;
+- `parse_equivalent`: the model's own argmax output, its space token included, up to its first end token,
+  parses to an action equivalent to the label by `crossagent.executors.equivalence.equivalent_actions`,
+  the rule the single-turn reward uses: equal, except that a raw mouse move may be off by
+  CAMERA_TOLERANCE_UNITS (4) units per axis and a grounding point by POINT_TOLERANCE (40, in the
+  [0, 1000] frame); texts that differ only in form also count (a wrong space token fails it, like `exact`);
+- `equivalent_given_space`: the same, for the true space token followed by the argmax body after it;
 - `token`: the fraction of action tokens that are right (micro-averaged).
 
 `majority_exact` is the reference a model must beat: the share of rows whose label equals the most common
@@ -33,7 +34,9 @@ from modeling_crossagent.action_spaces import ActionParseError
 
 logger = logging.getLogger(__name__)
 
-ROW_METRICS: tuple[str, ...] = ("space", "exact", "exact_given_space", "parse_equivalent")
+ROW_METRICS: tuple[str, ...] = (
+    "space", "exact", "exact_given_space", "parse_equivalent", "equivalent_given_space",
+)  # fmt: skip
 
 
 def _parse_equivalent(prediction: str, label: str) -> bool:
@@ -75,10 +78,14 @@ def teacher_forced_accuracy(
             positions = target != -100
             want, got = target[positions], prediction[positions]
             right = want == got
-            # What generation would write after the true space token: the argmax tokens up to the first EOS.
+            # The argmax tokens up to the first EOS: the model's own answer (its space token first), and
+            # its body after the true space token (what it writes given the space).
             body = got[1:].tolist()
             body = body[: body.index(eos)] if eos in body else body
-            text = tokenizer.decode([int(want[0]), *body], skip_special_tokens=False)
+            own = got.tolist()
+            own = own[: own.index(eos)] if eos in own else own
+            text = tokenizer.decode(own, skip_special_tokens=False)
+            given_space = tokenizer.decode([int(want[0]), *body], skip_special_tokens=False)
             label = row["action"]
             score = sums[row["action_space"]]
             score["rows"] += 1
@@ -86,6 +93,7 @@ def teacher_forced_accuracy(
             score["exact"] += bool(right.all())
             score["exact_given_space"] += bool(right[1:].all())
             score["parse_equivalent"] += _parse_equivalent(text, label)
+            score["equivalent_given_space"] += _parse_equivalent(given_space, label)
             score["tokens"] += len(want)
             score["tokens_right"] += int(right.sum())
             if majority is not None:

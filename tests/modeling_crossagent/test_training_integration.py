@@ -1,15 +1,13 @@
 """The tiny model trains with the stack users will use: PEFT LoRA, TRL SFTTrainer and GRPOTrainer (CPU)."""
 
 import numpy as np
-import pytest
+import peft
 import torch
+import trl
 from datasets import Dataset
 from PIL import Image
 
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
-
-peft = pytest.importorskip("peft")
-trl = pytest.importorskip("trl")
 
 ACTIONS = ["<|skill|>mine oak_log", "<|motion|>move forward, jump", "<|raw|>move(12,-3) and click(left)"]
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from crossagent.agents.base import RAW_KEYS, Agent, CallableAgent, RandomAgent
+from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import RawAction, format_action
 
 # The raw action grammar (`format_action` in modeling_crossagent/action_spaces.py): <|raw|> then `no_op`, or parts joined by " and ":
@@ -15,16 +16,26 @@ RAW_ACTION = re.compile(rf"<\|raw\|>(no_op|{PART}( and {PART})*)")
 
 
 def test_raw_action_texts_the_random_agent_writes():
-    """The agent formats through the action grammar; these are the texts it produces."""
-    assert (
-        format_action(RawAction(frozenset({"forward", "jump", "attack"}), 12, -3))
-        == "<|raw|>move(12,-3) and press(w,space) and click(left)"
-    )
-    assert format_action(RawAction()) == "<|raw|>no_op"
-    assert (
-        format_action(RawAction(frozenset({"attack", "use"}), 0, 5))
-        == "<|raw|>move(0,5) and click(left) and click(right)"
-    )
+    """RandomAgent's texts are canonical raw actions: they parse as raw and format back to themselves."""
+    agent = RandomAgent(seed=5, max_mouse=0)
+    agent.reset(0, task="mine_block:oak_log", seed=1)
+    texts = [agent.act([{}], ["t"], [[]])[0] for _ in range(100)]
+    clicks = set()
+    for text in texts:
+        action = parse(text)
+        assert isinstance(action, RawAction) and format_action(action) == text, text
+        assert (action.dx, action.dy) == (0, 0) and "move(" not in text  # max_mouse=0: never moves
+        clicks |= set(re.findall(r"click\((left|right)\)", text))
+        pressed = re.search(r"press\(([^)]*)\)", text)
+        if pressed:  # keys in the grammar's order
+            keys = pressed.group(1).split(",")
+            assert keys == sorted(keys, key=RAW_KEYS.index)
+    assert clicks == {"left", "right"}  # mouse buttons are drawn too
+    # with a mouse range, moves are written as move(dx,dy) and parse back to the same integers
+    moving = RandomAgent(seed=5, max_mouse=3)
+    moving.reset(0, task="mine_block:oak_log", seed=1)
+    moves = [parse(moving.act([{}], ["t"], [[]])[0]) for _ in range(100)]
+    assert len({(m.dx, m.dy) for m in moves}) > 10 and all(max(abs(m.dx), abs(m.dy)) <= 3 for m in moves)
 
 
 def test_random_agent_emits_valid_varied_raw_actions():

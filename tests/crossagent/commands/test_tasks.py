@@ -1,3 +1,5 @@
+import json
+
 from crossagent import cli
 
 
@@ -42,4 +44,34 @@ def test_tasks_check_prints_the_table(capsys, tmp_path):
     assert cli.main(["tasks", "check", "interact_block:*", "--json", str(tmp_path / "check.json")]) == 0
     out = capsys.readouterr().out
     assert "| interact_block | 13 | 100.0% |" in out
-    assert (tmp_path / "check.json").is_file()
+    saved = json.loads((tmp_path / "check.json").read_text())
+    assert saved["path"] == "rollout" and saved["failed"] == [] and saved["overall"]["tasks"] == 13
+
+
+def test_tasks_check_scores_the_expert_through_the_parser_and_executors(capsys, monkeypatch):
+    """What evaluation scores: the expert's texts go through parse -> executor; a text the parser rejects
+    is an invalid output (a no-op tick), so an expert that writes bad texts fails the check (exit 1),
+    while the controller diagnostic, which never writes text, still passes."""
+    from crossagent.agents import expert
+
+    monkeypatch.setattr(expert, "format_action", lambda action: "<|grounding|>nonsense")
+    assert cli.main(["tasks", "check", "interact_block:anvil", "--no-random"]) == 1
+    out = capsys.readouterr().out
+    assert "| interact_block | 1 | 0.0% |" in out and "below the bar: interact_block" in out
+    assert cli.main(["tasks", "check", "interact_block:anvil", "--controllers"]) == 0
+    assert "| interact_block | 1 | 100.0% |" in capsys.readouterr().out
+
+
+def test_tasks_check_bar_is_per_category_too(capsys, monkeypatch):
+    from crossagent.tasks import check
+
+    results = [
+        check.CategoryResult("mine_block", 99, 1.0, 10.0, 0.0, []),
+        check.CategoryResult("interact_block", 1, 0.0, float("nan"), 0.0, ["interact_block:anvil"]),
+    ]
+    assert check.overall(results)["expert_success"] == 0.99  # over the overall bar of 98%
+    assert check.failures_of(results) == ["interact_block: expert 0.0% < 95%"]
+    assert check.failures_of(results[:1]) == []
+    monkeypatch.setattr(check, "check_tasks", lambda *a, **k: results)
+    assert cli.main(["tasks", "check", "mine_block:dirt"]) == 1
+    assert "below the bar: interact_block: expert 0.0% < 95%" in capsys.readouterr().out

@@ -10,6 +10,7 @@ from crossagent.datasets.build import build_mixed, select_build_tasks
 from crossagent.datasets.config import MixedBuildConfig
 from crossagent.datasets.schema import FEATURES
 from crossagent.executors.latent import LatentCodebook, tick_vector
+from crossagent.training import sft_data
 from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
 
@@ -70,13 +71,21 @@ def test_codebook_is_saved_loadable_and_labels_the_latent_rows(built):
     latent = datasets.load_dataset(str(folder), "latent", split="train")
     codes = {parse(text).index for text in latent["action"]}
     assert codes <= set(range(book.num_codes)) and len(codes) > 1
-    # a step-0 label is the code of the episode's first chunk: re-encode it from the raw row's tick
-    raw = datasets.load_dataset(str(folder), "mixed", split="train").filter(
-        lambda r: r["action_space"] == "raw"
-    )
-    assert len(raw) == len(latent)
-    vector = tick_vector(parse(raw[0]["action"]))
-    assert vector.shape == book.centroids.shape[2:] and np.isfinite(book.centroids).all()
+    # a step-0 label is the code of the episode's first chunk: re-encode the episode's first chunk_length
+    # ticks (the dense raw config holds every tick, in step order) with the saved codebook
+    ticks = {}
+    for split in ("train", "validation"):
+        for row in datasets.load_dataset(str(folder), "raw", split=split).remove_columns(["image"]):
+            ticks.setdefault(row["episode"], {})[row["step"]] = parse(row["action"])
+    first_codes = {}
+    for split in ("train", "validation"):
+        for row in datasets.load_dataset(str(folder), "latent", split=split).remove_columns(["image"]):
+            if row["step"] == 0:
+                first_codes[row["episode"]] = parse(row["action"]).index
+    assert set(first_codes) == set(ticks) and len(first_codes) >= 2
+    for episode, code in first_codes.items():
+        chunk = [tick_vector(ticks[episode][t], book.camera_scale) for t in range(book.chunk_length)]
+        assert code == int(book.encode(np.stack(chunk))), f"episode {episode}"
 
 
 def test_card_and_settings_describe_the_build(built):
@@ -157,7 +166,6 @@ def test_task_filter():
 
 
 def test_the_sft_loader_accepts_the_folder(built):
-    sft_data = pytest.importorskip("crossagent.training.sft_data")
     folder, summary = built
     train = sft_data.load_sft_split(str(folder), "mixed", "train", ACTION_SPACES)
     assert train.num_rows == summary["rows"]["mixed"]["train"]

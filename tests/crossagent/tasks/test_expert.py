@@ -5,7 +5,7 @@ import pytest
 
 from crossagent.sim.sim import MineSim
 from crossagent.tasks import get_task
-from crossagent.tasks.check import check_tasks, format_table, run_random
+from crossagent.tasks.check import check_controllers, check_tasks, format_table
 from crossagent.tasks.expert import run_expert
 from modeling_crossagent.action_parsing import parse
 
@@ -75,29 +75,55 @@ def test_scene_furnace_survives_a_state_round_trip(sim):
     assert sim.gui.container is next(iter(sim.containers.values()))
 
 
-def test_random_agent_fails_a_slow_block(sim):
-    success, ticks = run_random(get_task("mine_block:obsidian"), sim)
-    assert not success and ticks == get_task("mine_block:obsidian").max_ticks
+def test_check_plays_the_evaluations_random_agent_and_expert():
+    from crossagent.agents.base import RandomAgent
+    from crossagent.rollout.loop import RolloutConfig, run_rollout
+    from crossagent.rollout.records import EpisodeSpec
+
+    task = get_task("mine_block:obsidian")
+    results = check_tasks([task], progress=False)
+    assert [(r.expert_success, r.random_success) for r in results] == [(1.0, 0.0)]
+    # the random agent's episode is the evaluation's: RandomAgent(seed=0) on episode 0, to the budget
+    (outcome,) = run_rollout(RandomAgent(seed=0), [EpisodeSpec.of(task, 0)], RolloutConfig(frame_size=64))
+    assert not outcome.success and outcome.steps == task.max_ticks
 
 
 def test_check_table(sim):
-    results = check_tasks([get_task("interact_block:anvil"), get_task("mine_block:dirt")], lambda: sim)
+    tasks = [get_task("interact_block:anvil"), get_task("mine_block:dirt")]
+    results = check_tasks(tasks, progress=False)
     table = format_table(results)
     assert "| mine_block | 1 | 100.0% |" in table and "| interact_block | 1 | 100.0% |" in table
     assert "| **all** | 2 | 100.0% |" in table
+    assert format_table(check_controllers(tasks, lambda: sim), random_agent=False).splitlines()[2:4] == [
+        f"| mine_block | 1 | 100.0% | {run_expert(tasks[1], sim).ticks:.1f} | - |",
+        f"| interact_block | 1 | 100.0% | {run_expert(tasks[0], sim).ticks:.1f} | - |",
+    ]
 
 
 def test_latent_labels_come_from_a_codebook_fitted_on_expert_ticks(sim):
-    from crossagent.executors.latent import LatentCodebook, episode_chunks
+    from crossagent.executors.latent import LatentCodebook, episode_chunks, tick_vector
     from crossagent.tasks.labels import assign_latent
+    from modeling_crossagent.action_spaces import RawAction
 
     episodes = [run_expert(get_task(task_id), sim) for task_id in ("kill_entity:cow", "craft_item:paper")]
     codebook = LatentCodebook.fit(episode_chunks([e.raw_ticks for e in episodes], 4, stride=1), num_codes=8)
+    centroids = codebook.centroids.reshape(8, -1)
+    every_code = []
     for episode in episodes:
         assign_latent(episode.decisions, episode.raw_ticks, codebook)
         codes = [d.latent.index for d in episode.decisions]
-        assert all(0 <= c < 8 for c in codes)
-        assert parse(episode.decisions[0].texts()["latent"], num_latent_codes=8).index == codes[0]
+        # each decision's label is the nearest centre to the 4 ticks it starts (no-op ticks past the end),
+        # computed here from the decisions' tick counts, independently of the labeller
+        starts = np.cumsum([0] + [d.ticks for d in episode.decisions[:-1]])
+        padded = [*episode.raw_ticks, *[RawAction()] * 4]
+        chunks = np.stack([[tick_vector(t) for t in padded[s : s + 4]] for s in starts])
+        assert codes == codebook.encode(chunks).tolist()
+        nearest = ((chunks.reshape(len(chunks), 1, -1) - centroids[None]) ** 2).sum(-1).argmin(1)
+        assert codes == nearest.tolist()
+        texts = [d.texts()["latent"] for d in episode.decisions]
+        assert [parse(t, num_latent_codes=8).index for t in texts] == codes
+        every_code += codes
+    assert len(set(every_code)) > 2, "labels that vary: a constant label would pass the checks above"
 
 
 def test_world_targets_are_in_view_at_reset(sim):

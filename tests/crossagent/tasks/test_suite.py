@@ -1,4 +1,5 @@
 import collections
+from pathlib import Path
 
 import pytest
 
@@ -12,26 +13,47 @@ from crossagent.tasks import (
 )
 from crossagent.tasks.generators import build_suite
 
-# The paper's counts are 153 / 49 / 551 / 45 / 13; MineSim's data gives slightly different totals.
-EXPECTED_RANGES = {
-    "mine_block": (140, 165),
-    "kill_entity": (45, 55),
-    "craft_item": (530, 575),
-    "smelt_item": (40, 50),
-    "interact_block": (13, 13),
+# The counts docs/tasks.md and the README state (the paper's: 153 / 49 / 551 / 45 / 13, 801 in all).
+EXPECTED_COUNTS = {
+    "mine_block": 153,
+    "kill_entity": 49,
+    "craft_item": 562,
+    "smelt_item": 45,
+    "interact_block": 13,
 }
+EXPECTED_TOTAL = 822
 
 
-def test_suite_has_800_unique_ids_in_the_papers_proportions():
+def test_suite_has_the_documented_counts_of_unique_ids():
     tasks = load_suite()
     ids = [task.id for task in tasks]
-    assert len(ids) == len(set(ids)) >= 800
-    counts = collections.Counter(task.category for task in tasks)
-    assert set(counts) == set(CATEGORIES)
-    for category, (low, high) in EXPECTED_RANGES.items():
-        assert low <= counts[category] <= high, (category, counts[category])
+    assert len(ids) == len(set(ids)) == EXPECTED_TOTAL == sum(EXPECTED_COUNTS.values())
+    assert set(CATEGORIES) == set(EXPECTED_COUNTS)
+    assert collections.Counter(task.category for task in tasks) == EXPECTED_COUNTS
+    test_split = collections.Counter(task.category for task in tasks if task.split == "test")
+    assert test_split == {"mine_block": 143, "kill_entity": 39, "craft_item": 555, "smelt_item": 42,
+                          "interact_block": 13}  # fmt: skip
+    # craft scenes: the 2x2 inventory grid open (181) or a crafting table open (381)
+    guis = collections.Counter(task.scene["open_gui"] for task in tasks if task.category == "craft_item")
+    assert guis == {"inventory": 181, "crafting_table": 381}
     for task in tasks:
         assert task.id == f"{task.category}:{task.target}"
+
+
+def test_the_docs_state_the_counts_the_suite_has():
+    root = Path(__file__).resolve().parents[3]
+    rows = {}  # docs/tasks.md's suite table: category -> (train, test, total)
+    for line in (root / "docs" / "tasks.md").read_text().splitlines():
+        cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
+        if cells[0] in (*CATEGORIES, "all") and cells[0] not in rows:
+            rows[cells[0]] = tuple(int(c) for c in cells[1:4])
+    tasks = load_suite()
+    for category in CATEGORIES:
+        mine = [t for t in tasks if t.category == category]
+        train = sum(t.split == "train" for t in mine)
+        assert rows[category] == (train, len(mine) - train, len(mine)), category
+    assert rows["all"] == (30, EXPECTED_TOTAL - 30, EXPECTED_TOTAL)
+    assert f"the {EXPECTED_TOTAL}-task suite" in (root / "README.md").read_text()
 
 
 def test_training_split_is_the_papers_30_tasks():

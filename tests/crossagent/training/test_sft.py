@@ -11,6 +11,7 @@ from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook
 from crossagent.training import sft as sft_module
 from crossagent.training.sft import train_sft
 from crossagent.training.synthetic_data import synthetic_codebook
+from modeling_crossagent.action_parsing import ActionParseError, parse
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 
@@ -28,9 +29,24 @@ def test_two_step_sft_saves_a_loadable_model(sft_config, base_model_dir):
     assert type(model).__name__ == "CrossAgentForActions"
     before, after = load_file(f"{base_model_dir}/model.safetensors"), load_file(f"{out}/model.safetensors")
     assert any(not torch.equal(before[k], after[k]) for k in before)  # it trained
-    frames = np.zeros((1, 64, 64, 3), np.uint8)
-    actions = model.act(processor, frames, ["mine oak_log"], [[]], max_new_tokens=4)
-    assert len(actions) == 1 and hasattr(actions[0], "space")  # an Action or an InvalidAction
+    # act() answers with the parse of exactly what greedy generate wrote after the prompt
+    frames = np.stack([np.zeros((64, 64, 3), np.uint8), np.full((64, 64, 3), 200, np.uint8)])
+    instructions, histories = ["mine oak_log", "craft paper"], [[], ["<|skill|>mine oak_log"]]
+    actions = model.act(processor, frames, instructions, histories, max_new_tokens=12)
+    inputs = processor.prepare_act_inputs(frames, instructions, histories)
+    with torch.no_grad():
+        sequences = model.generate(**inputs, max_new_tokens=12, do_sample=False)
+    texts = processor.decode_actions(sequences[:, inputs["input_ids"].shape[1] :])
+    assert len(actions) == len(texts) == 2
+    for action, text in zip(actions, texts):
+        try:
+            assert action == parse(text), text
+        except ActionParseError:
+            # the folder's own copy of the processor module: compare by class name
+            assert type(action).__name__ == "InvalidOutput" and action.text == text
+    # constrained to one space, every answer is a valid action of that space
+    skill = model.act(processor, frames, instructions, histories, spaces=["skill"], constrained=True)
+    assert [a.space for a in skill] == ["skill", "skill"]  # InvalidOutput's space is "invalid"
 
     metrics = json.loads(pathlib.Path(out, "sft_metrics.json").read_text())
     assert set(metrics) == {*ACTION_SPACES, "all"} and metrics["all"]["rows"] == 10

@@ -49,7 +49,14 @@ def test_oracle_scores_one_everywhere(setup):
     )
     assert set(metrics) == {*ACTION_SPACES, "all"}
     for space in [*ACTION_SPACES, "all"]:
-        for name in ("space", "exact", "exact_given_space", "parse_equivalent", "token"):
+        for name in (
+            "space",
+            "exact",
+            "exact_given_space",
+            "parse_equivalent",
+            "equivalent_given_space",
+            "token",
+        ):
             assert metrics[space][name] == 1.0, (space, name)
     assert metrics["all"]["rows"] == len(validation) == 10
     assert metrics["grounding"]["majority_exact"] == 0.0  # points never repeat
@@ -74,8 +81,39 @@ def test_a_wrong_coordinate_breaks_grounding_only(setup):
     grounding = metrics["grounding"]
     assert grounding["space"] == 1.0
     assert grounding["exact"] == grounding["exact_given_space"] == grounding["parse_equivalent"] == 0.0
+    assert grounding["equivalent_given_space"] == 0.0
     assert 0.5 < grounding["token"] < 1.0
     assert all(metrics[s]["exact"] == 1.0 for s in ("raw", "motion", "skill", "latent"))
+
+
+def test_a_wrong_space_token_fails_parse_equivalent_but_not_the_given_space_columns(setup):
+    """Every raw row answered with <|skill|> instead of <|raw|>, body right: by hand, on the 2 raw rows,
+    space 0, exact 0, exact given space 1, parse-equivalent (own output `<|skill|>move(...)...`) 0,
+    equivalent given space 1, token (n-1)/n; other spaces untouched."""
+    processor, collator, validation, majority = setup
+    tokenizer = processor.tokenizer
+    raw, skill = (tokenizer.convert_tokens_to_ids(t) for t in ("<|raw|>", "<|skill|>"))
+
+    def corrupt(input_ids, logits):
+        for row, col in (input_ids[:, 1:] == raw).nonzero().tolist():
+            logits[row, col] = 0  # logits[col] predicts input_ids[col + 1]
+            logits[row, col, skill] = 1
+
+    metrics = teacher_forced_accuracy(
+        EchoNextToken(len(tokenizer), corrupt), collator, validation, 4, majority
+    )
+    scores = metrics["raw"]
+    assert scores["rows"] == 2
+    assert scores["space"] == scores["exact"] == scores["parse_equivalent"] == 0.0
+    assert scores["exact_given_space"] == scores["equivalent_given_space"] == 1.0
+    lengths = [
+        len(collator([r])["labels"][0][collator([r])["labels"][0] != -100])
+        for r in validation
+        if r["action_space"] == "raw"
+    ]
+    assert scores["token"] == pytest.approx((sum(lengths) - 2) / sum(lengths))
+    assert all(metrics[s]["parse_equivalent"] == 1.0 for s in ("motion", "grounding", "skill", "latent"))
+    assert metrics["all"]["parse_equivalent"] == pytest.approx(8 / 10)
 
 
 def test_random_model_is_not_accurate(setup, base_model_dir):
