@@ -40,8 +40,8 @@ from crossagent.executors.base import FAILED
 from crossagent.executors.grounding import GroundingExecutor
 from crossagent.executors.raw import raw_to_env
 from crossagent.sim.sim import MineSim
-from crossagent.tasks.check import in_other_world
 from crossagent.tasks.expert import run_expert
+from crossagent.tasks.task import in_other_world
 from modeling_crossagent.action_spaces import CAMERA_DEGREES_PER_UNIT, GroundingAction
 
 CAMERA_UNITS = (1, 2, 3, 4, 5, 6, 7, 10, 13, 20, 30)

@@ -95,10 +95,16 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from crossagent.evaluation.check import (
+        check_controllers,
+        check_tasks,
+        failures_of,
+        format_table,
+        results_json,
+    )
     from crossagent.files import write_json_atomic
     from crossagent.sim.sim import MineSim
     from crossagent.tasks import select_tasks
-    from crossagent.tasks.check import check_controllers, check_tasks, failures_of, format_table, results_json
 
     tasks = select_tasks(args.pattern, category=args.category, split=args.split)
     if not tasks:

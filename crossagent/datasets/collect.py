@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from PIL import Image
 from tqdm import tqdm
 
-from crossagent.tasks.check import in_other_world
 from crossagent.tasks.labels import Decision
+from crossagent.tasks.task import in_other_world
 from modeling_crossagent.action_spaces import RawAction
 
 logger = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -109,3 +110,10 @@ class Task:
 def canonical_json(value: Any) -> str:
     """Key-sorted compact JSON: the same dict always gives the same bytes."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def in_other_world(task: Task, world: int) -> Task:
+    """The task with its scene built on world seed `seed + world` (0: the task itself)."""
+    if world == 0:
+        return task
+    return dataclasses.replace(task, scene={**task.scene, "seed": task.scene["seed"] + world})

@@ -63,7 +63,7 @@ def test_tasks_check_scores_the_expert_through_the_parser_and_executors(capsys, 
 
 
 def test_tasks_check_bar_is_per_category_too(capsys, monkeypatch):
-    from crossagent.tasks import check
+    from crossagent.evaluation import check
 
     results = [
         check.CategoryResult("mine_block", 99, 1.0, 10.0, 0.0, []),

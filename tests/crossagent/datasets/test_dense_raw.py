@@ -15,8 +15,8 @@ from crossagent.datasets.validate import card_configs
 from crossagent.executors.raw import raw_to_env
 from crossagent.sim.sim import MineSim
 from crossagent.tasks import get_task
-from crossagent.tasks.check import in_other_world
 from crossagent.tasks.expert import succeeded
+from crossagent.tasks.task import in_other_world
 from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import format_action
 

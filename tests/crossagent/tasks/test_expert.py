@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from crossagent.evaluation.check import check_controllers, check_tasks, format_table
 from crossagent.sim.sim import MineSim
 from crossagent.tasks import get_task
-from crossagent.tasks.check import check_controllers, check_tasks, format_table
 from crossagent.tasks.expert import run_expert
 from modeling_crossagent.action_parsing import parse
 

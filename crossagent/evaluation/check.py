@@ -14,7 +14,6 @@ and the executors' text path.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import statistics
@@ -25,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 
 from crossagent.tasks.expert import run_expert
-from crossagent.tasks.task import CATEGORIES, Task
+from crossagent.tasks.task import CATEGORIES, Task, in_other_world
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +47,6 @@ class CategoryResult:
     """Fraction of episodes the random agent solved (0 when it was not run)."""
     failures: list[str]
     """Task ids the expert did not solve."""
-
-
-def in_other_world(task: Task, world: int) -> Task:
-    """The task with its scene built on world seed `seed + world` (0: the task itself)."""
-    if world == 0:
-        return task
-    return dataclasses.replace(task, scene={**task.scene, "seed": task.scene["seed"] + world})
 
 
 def _by_category(tasks, outcomes: dict, lucky: dict) -> list[CategoryResult]:
