@@ -87,6 +87,20 @@ class ModelAgent:
         size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
         self.frame_size: int | None = int(size) if size else None
         """The model's input frame side: the runner renders worlds at this size by default."""
+        self.folder: Path | None = None
+        """The saved folder the model was loaded from (`from_folder`); keys the results file by its weights."""
+
+    def decoding_settings(self) -> dict[str, Any]:
+        """Everything besides the weights that changes what this agent outputs (part of the results key)."""
+        temperature = getattr(getattr(self.model, "generation_config", None), "temperature", None)
+        return {
+            "max_new_tokens": self.max_new_tokens,
+            "constrained": self.constrained,
+            "do_sample": self.do_sample,
+            "temperature": temperature if self.do_sample else None,
+            "stop_invalid": self.stop_invalid,
+            "spaces": list(self.spaces) if self.spaces else None,
+        }
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike, **kwargs) -> ModelAgent:
@@ -105,7 +119,9 @@ class ModelAgent:
         from crossagent.executors.latent import model_codebook
 
         kwargs.setdefault("latent_codebook", model_codebook(path, kwargs.get("spaces")))
-        return cls(model, processor, **kwargs)
+        agent = cls(model, processor, **kwargs)
+        agent.folder = path
+        return agent
 
     def reset(self, batch_index: int, task: Any, seed: int | None = None) -> None:
         """Stateless between decisions: everything it needs is in the prompt."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import sys
 
 from crossagent.tasks.splits import SPLITS
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     workers = default_workers() if args.workers is None else args.workers
     if args.episodes < 1 or args.num_envs < 1 or args.max_retries < 0 or workers < 1:
-        print("error: --episodes, --num-envs and --workers must be >= 1, --max-retries >= 0")
+        print("error: --episodes, --num-envs and --workers must be >= 1, --max-retries >= 0", file=sys.stderr)
         return 2
     import torch
 
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         paths = run_evaluation(args.agent, config, tasks=tasks, agent_kwargs=agent_kwargs)
     except (UnknownTaskError, NotAModelFolderError, ValueError, RuntimeError) as error:
-        print(f"error: {error}")
+        print(f"error: {error}", file=sys.stderr)
         return 2
     overall = json.loads(paths["eval_info"].read_text())["overall"]
     low, high = overall["pc_success_ci95"]

@@ -1,0 +1,102 @@
+"""Issue 21, "nothing mixed, nothing overwritten, nothing lost": each reproduced fault, as a test that
+fails on the old behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossagent.evaluation.results import read_results
+from crossagent.evaluation.runner import EvalConfig, run_evaluation
+from crossagent.rollout import RolloutHooks
+
+# --- 1. evaluation resume is keyed on what produced the results ------------------------------------
+
+
+class Interrupt(Exception):
+    pass
+
+
+def interrupt_at_first_decision():
+    def on_decision(record):
+        raise Interrupt
+
+    return RolloutHooks(on_decision=on_decision)
+
+
+@pytest.fixture(scope="module")
+def two_tiny_models(tmp_path_factory):
+    """Two real tiny model folders, both named `tiny`, with different weights."""
+    from crossagent.models.presets import build_model
+
+    root = tmp_path_factory.mktemp("models")
+    folders = []
+    for seed, parent in ((0, "one"), (1, "other")):
+        folder = root / parent / "tiny"
+        model, processor = build_model("tiny", seed=seed)
+        model.save_pretrained(folder)
+        processor.save_pretrained(folder)
+        folders.append(folder)
+    return folders
+
+
+def start_eval(agent, out, **agent_kwargs):
+    config = EvalConfig(
+        tasks=["mine_block:dirt"],
+        episodes_per_task=1,
+        num_envs=1,
+        output_dir=out,
+        frame_size=32,
+        progress=False,
+    )
+    with pytest.raises(Interrupt):  # killed at its first model call: the results file has its header
+        run_evaluation(agent, config, hooks=interrupt_at_first_decision(), agent_kwargs=agent_kwargs)
+
+
+def test_resume_refuses_other_weights_with_the_same_folder_name(two_tiny_models, tmp_path):
+    one, other = two_tiny_models
+    out = tmp_path / "eval"
+    start_eval(one, out, max_new_tokens=4)
+    header, _, _ = read_results(out / "results.jsonl")
+    assert header["producer"]["weights_sha256"] and header["producer"]["max_new_tokens"] == 4
+    start_eval(one, out, max_new_tokens=4)  # the same model and settings resume
+    with pytest.raises(ValueError, match="weights_sha256") as error:
+        start_eval(other, out, max_new_tokens=4)
+    assert "--output-dir" in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("changed", [{"max_new_tokens": 5}, {"constrained": True}, {"do_sample": True}])
+def test_resume_refuses_other_decoding_settings(two_tiny_models, tmp_path, changed):
+    one, _ = two_tiny_models
+    out = tmp_path / "eval"
+    start_eval(one, out, max_new_tokens=4)
+    with pytest.raises(ValueError, match=next(iter(changed))):
+        start_eval(one, out, **({"max_new_tokens": 4} | changed))
+
+
+def test_cli_eval_with_other_weights_refuses_on_stderr(two_tiny_models, tmp_path, capsys):
+    from crossagent.cli import main
+
+    one, other = two_tiny_models
+    out = tmp_path / "eval"
+    start_eval(one, out, max_new_tokens=4)
+    argv = ["eval", "--agent", str(other), "--tasks", "mine_block:dirt", "--episodes", "1", "--num-envs", "1",
+            "--max-new-tokens", "4", "--frame-size", "32", "--output-dir", str(out), "--no-progress"]  # fmt: skip
+    assert main(argv) == 2
+    assert "different run" in capsys.readouterr().err
+
+
+def test_builtin_agents_key_on_their_name(tmp_path):
+    out = tmp_path / "eval"
+    config = EvalConfig(
+        tasks=["mine_block:dirt"],
+        episodes_per_task=1,
+        num_envs=1,
+        output_dir=out,
+        frame_size=32,
+        progress=False,
+    )
+    run_evaluation("expert", config)
+    header, results, _ = read_results(out / "results.jsonl")
+    assert header["producer"]["name"] == "expert" and len(results) == 1
+    with pytest.raises(ValueError, match="different run"):
+        run_evaluation("random", config)
