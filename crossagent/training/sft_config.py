@@ -106,6 +106,11 @@ class CrossAgentSFTConfig(SFTConfig):
         metadata={"help": "Rows per optimizer step over all processes; when set, gradient_accumulation_steps "
                   "is derived from it (per_device_train_batch_size x processes x accumulation)."},
     )  # fmt: skip
+    overwrite_output_dir: bool = field(
+        default=False,
+        metadata={"help": "Train into an --output_dir that already holds a finished model (sft_run.json or "
+                  "model.safetensors), replacing it; without it such a folder is refused."},
+    )  # fmt: skip
     num_train_epochs: float = 1.0
     lr_scheduler_type: str = "cosine"
     warmup_steps: float = 10
