@@ -100,3 +100,68 @@ def test_builtin_agents_key_on_their_name(tmp_path):
     assert header["producer"]["name"] == "expert" and len(results) == 1
     with pytest.raises(ValueError, match="different run"):
         run_evaluation("random", config)
+
+
+# --- 3. the env validates every action strictly ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "false", float("nan"), -1, 2, None, 0.5])
+def test_env_rejects_a_button_that_is_not_0_1_or_bool(value):
+    from crossagent.envs.minesim_env import MineSimEnv
+
+    env = MineSimEnv(width=16, height=16)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="'forward' must be 0, 1 or a bool"):
+        env.step({"forward": value})
+
+
+@pytest.mark.parametrize("camera", ["12", [1], [1, 2, 3], [float("inf"), 0], ["1", "2"], 5, [True, 0]])
+def test_env_rejects_a_camera_that_is_not_two_finite_numbers(camera):
+    from crossagent.envs.minesim_env import MineSimEnv
+
+    env = MineSimEnv(width=16, height=16)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match=r"'camera' must be .*\[pitch, yaw\]"):
+        env.step({"camera": camera})
+
+
+def test_env_accepts_the_valid_forms():
+    import numpy as np
+
+    from crossagent.envs.minesim_env import MineSimEnv
+
+    env = MineSimEnv(width=16, height=16)
+    env.reset(seed=0)
+    for action in ({"forward": 1, "jump": True}, {"forward": np.int64(0), "attack": np.bool_(True)},
+                   {"camera": np.array([0.0, 5.0], dtype=np.float32)}, {"camera": (1, -2)}):  # fmt: skip
+        env.step(action)
+
+
+def test_raw_conversion_is_as_strict():
+    from crossagent.executors.raw import env_to_raw
+
+    with pytest.raises(ValueError, match="'attack' must be 0, 1 or a bool"):
+        env_to_raw({"attack": "false"})
+    with pytest.raises(ValueError, match="'camera' must be"):
+        env_to_raw({"camera": "12"})
+    assert not env_to_raw({"attack": 0, "camera": [0, 0]}).buttons
+
+
+def test_vector_env_checks_every_world_before_stepping_any():
+    from crossagent.envs.minesim_env import MineSimVectorEnv
+
+    vector = MineSimVectorEnv(3, width=16, height=16)
+    vector.reset(seeds=[0, 1, 2])
+    ticks = [env.sim.tick for env in vector.envs]
+    with pytest.raises(ValueError, match=r"world 2: .*'jump'"):
+        vector.step([{"forward": 1}, {"forward": 1}, {"jump": "1"}])
+    assert [env.sim.tick for env in vector.envs] == ticks  # no world moved
+
+
+def test_step_before_reset_says_so():
+    from crossagent.envs.minesim_env import MineSimEnv, MineSimVectorEnv
+
+    with pytest.raises(RuntimeError, match=r"before reset\(\)"):
+        MineSimEnv(width=16, height=16).step({})
+    with pytest.raises(RuntimeError, match=r"before reset\(\)"):
+        MineSimVectorEnv(2, width=16, height=16).step([{}, {}])
