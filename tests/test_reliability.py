@@ -165,3 +165,88 @@ def test_step_before_reset_says_so():
         MineSimEnv(width=16, height=16).step({})
     with pytest.raises(RuntimeError, match=r"before reset\(\)"):
         MineSimVectorEnv(2, width=16, height=16).step([{}, {}])
+
+
+# --- 4. CLI errors: one line on stderr naming the field or file and the fix, exit code 2 --------------
+
+
+def run_cli(argv, capsys):
+    from crossagent.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse's usage errors
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("flag", ["--max-new-tokens", "--frame-size"])
+def test_zero_sizes_are_rejected(flag, tmp_path, capsys):
+    code, out, err = run_cli(["eval", "--agent", "expert", flag, "0", "--output-dir", str(tmp_path)], capsys)
+    assert code == 2 and flag in err and "at least 1" in err and not out
+
+
+def test_an_output_dir_that_is_a_file_is_rejected(tmp_path, capsys):
+    path = tmp_path / "file"
+    path.write_text("x")
+    code, out, err = run_cli(["eval", "--agent", "expert", "--tasks", "mine_block:dirt", "--output-dir", str(path)],
+                             capsys)  # fmt: skip
+    assert code == 2 and "is an existing file" in err and str(path) in err and not out
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_corrupt_weights_name_the_file(two_tiny_models, tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(two_tiny_models[0], folder)
+    weights = folder / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:100])
+    code, _, err = run_cli(["eval", "--agent", str(folder), "--tasks", "mine_block:dirt",
+                              "--output-dir", str(tmp_path / "eval"), "--no-progress"], capsys)  # fmt: skip
+    assert code == 2 and "model.safetensors" in err and "re-save" in err and "Traceback" not in err
+
+
+def test_sft_config_yaml_errors_are_one_line(load_script, tmp_path, capsys):
+    script = load_script("trainers/sft.py")
+    for text, expected in (("learning_rate: [1\n", "bad.yaml"), ("max_steps: abc\n", "max_steps")):
+        config = tmp_path / "bad.yaml"
+        config.write_text(text)
+        try:
+            code = script.main(
+                ["--config", str(config), "--dataset_name", "x", "--output_dir", str(tmp_path / "o")]
+            )
+        except SystemExit as exit_:
+            code = exit_.code
+        err = capsys.readouterr().err
+        assert code == 2 and expected in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) <= 2  # the error (and argparse's one-line usage)
+
+
+def test_sft_corrupt_parquet_shard_is_named(load_script, tmp_path, capsys):
+    from crossagent.training.synthetic_data import write_synthetic_dataset
+
+    data = write_synthetic_dataset(tmp_path / "mixed", train_episodes=1, validation_episodes=1, steps=1)
+    shard = data / "grounding" / "train-00000-of-00001.parquet"
+    shard.write_bytes(b"PAR1 not a parquet file")
+    script = load_script("trainers/sft.py")
+    argv = ["--dataset_name", str(data), "--dataset_config", "grounding", "--output_dir", str(tmp_path / "o"),
+            "--max_steps", "1"]  # fmt: skip
+    assert script.main(argv) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]  # (datasets logs its own read failure before it)
+    assert last.startswith("sft: error:") and f"parquet shard {shard} is corrupt" in last
+
+
+def test_tasks_list_into_a_closed_pipe_exits_quietly():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    reader = subprocess.Popen([sys.executable, "-m", "crossagent.cli", "tasks", "list"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env)  # fmt: skip
+    reader.stdout.readline()
+    reader.stdout.close()  # what `| head -1` does
+    err = reader.stderr.read().decode()
+    assert reader.wait() == 0 and "Traceback" not in err and "BrokenPipe" not in err

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import safe_open
 
 from crossagent.agents.prefix_decoding import PrefixCachedDecoder
 
@@ -105,13 +106,23 @@ class ModelAgent:
     @classmethod
     def from_folder(cls, path: str | os.PathLike, **kwargs) -> ModelAgent:
         """Load a saved model folder (config.json, weights, processor files) with trust_remote_code."""
+        from safetensors import SafetensorError
         from transformers import AutoModel, AutoProcessor
 
         path = check_model_folder(path)
+        for weights in sorted(path.glob("*.safetensors")):
+            try:
+                with safe_open(str(weights), framework="pt") as handle:
+                    handle.metadata()
+            except (SafetensorError, OSError) as error:
+                raise NotAModelFolderError(
+                    f"--agent {path}: {weights.name} is not a readable safetensors file ({error}); "
+                    "re-save or re-download the model"
+                ) from None
         try:
             model = AutoModel.from_pretrained(path, trust_remote_code=True)
             processor = AutoProcessor.from_pretrained(path, trust_remote_code=True)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, SafetensorError) as error:
             raise NotAModelFolderError(
                 f"--agent {path}: cannot load it as a CrossAgent model: {error}"
             ) from error

@@ -7,6 +7,7 @@ import json
 import pathlib
 import sys
 
+from crossagent.commands import positive_int
 from crossagent.tasks.splits import SPLITS
 
 
@@ -36,10 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--results", type=pathlib.Path, default=None, help="results file (default in output dir)"
     )
     parser.add_argument("--max-retries", type=int, default=2, help="restarts of an episode after env crashes")
-    parser.add_argument("--frame-size", type=int, default=None, help="frame side (default: the model's)")
+    parser.add_argument(
+        "--frame-size", type=positive_int, default=None, help="frame side (default: the model's)"
+    )
     parser.add_argument("--constrained", action="store_true", help="model agent: constrained decoding")
     parser.add_argument(
-        "--max-new-tokens", type=int, default=48, help="model agent: tokens per action at most"
+        "--max-new-tokens", type=positive_int, default=48, help="model agent: tokens per action at most"
     )
     parser.add_argument(
         "--full-invalid-outputs", action="store_true",
