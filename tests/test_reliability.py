@@ -250,3 +250,53 @@ def test_tasks_list_into_a_closed_pipe_exits_quietly():
     reader.stdout.close()  # what `| head -1` does
     err = reader.stderr.read().decode()
     assert reader.wait() == 0 and "Traceback" not in err and "BrokenPipe" not in err
+
+
+# --- 5. a model folder's own code does not run without a word -----------------------------------------
+
+
+@pytest.fixture
+def edited_code_folder(two_tiny_models, tmp_path):
+    import shutil
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(two_tiny_models[0], folder)
+    with open(folder / "modeling_crossagent.py", "a") as handle:
+        handle.write("\nEDITED = True  # anything a folder's author wants to run\n")
+    return folder
+
+
+def test_eval_refuses_a_folder_with_other_code(edited_code_folder, tmp_path, capsys, caplog):
+    from crossagent.agents.model import ModelAgent
+    from crossagent.agents.remote_code import UntrustedCodeError, differing_code_files
+
+    assert differing_code_files(edited_code_folder) == ["modeling_crossagent.py"]
+    with pytest.raises(UntrustedCodeError, match=r"modeling_crossagent\.py.*--trust-remote-code"):
+        ModelAgent.from_folder(edited_code_folder)
+    code, _, err = run_cli(["eval", "--agent", str(edited_code_folder), "--tasks", "mine_block:dirt",
+                            "--output-dir", str(tmp_path / "eval"), "--no-progress"], capsys)  # fmt: skip
+    assert code == 2 and "--trust-remote-code" in err
+    with caplog.at_level("WARNING", logger="crossagent.agents.remote_code"):
+        agent = ModelAgent.from_folder(edited_code_folder, trust_remote_code=True)
+    assert agent.folder == edited_code_folder and "differs from the installed" in caplog.text
+
+
+def test_a_folder_written_by_this_version_loads_without_a_flag(two_tiny_models):
+    from crossagent.agents.remote_code import differing_code_files
+
+    assert differing_code_files(two_tiny_models[0]) == []
+
+
+def test_sft_refuses_to_start_from_a_folder_with_other_code(edited_code_folder, tmp_path):
+    from crossagent.agents.remote_code import UntrustedCodeError
+    from crossagent.training.sft import build_model_and_processor
+    from crossagent.training.sft_config import sft_arguments
+
+    args = sft_arguments("tiny", dataset_name="x", output_dir=str(tmp_path / "o"),
+                         model_name_or_path=str(edited_code_folder))  # fmt: skip
+    with pytest.raises(UntrustedCodeError, match="--trust_remote_code"):
+        build_model_and_processor(args)
+    trusted = sft_arguments("tiny", dataset_name="x", output_dir=str(tmp_path / "o"),
+                            model_name_or_path=str(edited_code_folder), trust_remote_code=True)  # fmt: skip
+    model, _ = build_model_and_processor(trusted)
+    assert model.num_parameters() > 0

@@ -104,12 +104,19 @@ class ModelAgent:
         }
 
     @classmethod
-    def from_folder(cls, path: str | os.PathLike, **kwargs) -> ModelAgent:
-        """Load a saved model folder (config.json, weights, processor files) with trust_remote_code."""
+    def from_folder(cls, path: str | os.PathLike, trust_remote_code: bool = False, **kwargs) -> ModelAgent:
+        """Load a saved model folder (config.json, weights, processor files) with trust_remote_code.
+
+        The folder's own `.py` files run; when they differ from the installed modeling_crossagent the folder is
+        refused unless `trust_remote_code` (`--trust-remote-code`), see `crossagent.agents.remote_code`.
+        """
         from safetensors import SafetensorError
         from transformers import AutoModel, AutoProcessor
 
+        from crossagent.agents.remote_code import check_folder_code
+
         path = check_model_folder(path)
+        check_folder_code(path, trust_remote_code, "--trust-remote-code")
         for weights in sorted(path.glob("*.safetensors")):
             try:
                 with safe_open(str(weights), framework="pt") as handle:

@@ -59,6 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="worker processes, one torch thread and --num-envs worlds each (default: one per core, at "
         "most 2); 1 runs in this process. Results do not depend on it",
     )  # fmt: skip
+    parser.add_argument(
+        "--trust-remote-code", action="store_true",
+        help="model agent: load a folder whose .py files differ from the installed modeling_crossagent (its "
+        "code runs here); without it such a folder is refused",
+    )  # fmt: skip
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -92,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         tasks = select_eval_tasks(config.tasks, config.split)
         agent_kwargs = dict(
             constrained=args.constrained, max_new_tokens=args.max_new_tokens,
-            stop_invalid=not args.full_invalid_outputs,
+            stop_invalid=not args.full_invalid_outputs, trust_remote_code=args.trust_remote_code,
         )  # fmt: skip
         paths = run_evaluation(args.agent, config, tasks=tasks, agent_kwargs=agent_kwargs)
     except (UnknownTaskError, NotAModelFolderError, ValueError, RuntimeError) as error:

@@ -279,12 +279,16 @@ def build_model_and_processor(args: SFTArguments):
         from crossagent.models.presets import build_model
 
         return build_model(args.training.preset, seed=args.training.seed)
+    # Our own installed classes load the folder, but trust_remote_code=True is not just a prompt silencer: it
+    # lets transformers import the folder's own .py files wherever it resolves the config's auto_map (e.g. the
+    # processor's parts), i.e. run code someone else wrote. So the folder's code is compared with the
+    # installed modeling_crossagent first, and a difference needs the user's explicit --trust_remote_code.
+    from crossagent.agents.remote_code import check_folder_code
     from modeling_crossagent.modeling_crossagent import CrossAgentForActions
     from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
-    # Our own (installed) classes load the folder: its .py files are not imported. trust_remote_code=True is
-    # still an opt-in to run a folder's code wherever transformers resolves its auto_map (the processor's
-    # tokenizer/image processor may be looked up through it), so the folder's code is checked first.
+    if pathlib.Path(init).is_dir():
+        check_folder_code(init, args.training.trust_remote_code, "--trust_remote_code")
     return (
         CrossAgentForActions.from_pretrained(init, trust_remote_code=True),
         CrossAgentProcessor.from_pretrained(init, trust_remote_code=True),
