@@ -39,8 +39,9 @@ def two_tiny_models(tmp_path_factory):
     return folders
 
 
-def start_eval(agent, out, **agent_kwargs):
-    config = EvalConfig(
+def one_episode(out):
+    """One task, one episode, 32-pixel frames: the smallest evaluation."""
+    return EvalConfig(
         tasks=["mine_block:dirt"],
         episodes_per_task=1,
         num_envs=1,
@@ -48,6 +49,10 @@ def start_eval(agent, out, **agent_kwargs):
         frame_size=32,
         progress=False,
     )
+
+
+def start_eval(agent, out, **agent_kwargs):
+    config = one_episode(out)
     with pytest.raises(Interrupt):  # killed at its first model call: the results file has its header
         run_evaluation(agent, config, hooks=interrupt_at_first_decision(), agent_kwargs=agent_kwargs)
 
@@ -82,23 +87,16 @@ def test_cli_eval_with_other_weights_refuses_on_stderr(two_tiny_models, tmp_path
     argv = ["eval", "--agent", str(other), "--tasks", "mine_block:dirt", "--episodes", "1", "--num-envs", "1",
             "--max-new-tokens", "4", "--frame-size", "32", "--output-dir", str(out), "--no-progress"]  # fmt: skip
     assert main(argv) == 2
-    assert "different run" in capsys.readouterr().err
+    assert "refusing to resume" in capsys.readouterr().err
 
 
 def test_builtin_agents_key_on_their_name(tmp_path):
     out = tmp_path / "eval"
-    config = EvalConfig(
-        tasks=["mine_block:dirt"],
-        episodes_per_task=1,
-        num_envs=1,
-        output_dir=out,
-        frame_size=32,
-        progress=False,
-    )
+    config = one_episode(out)
     run_evaluation("expert", config)
     header, results, _ = read_results(out / "results.jsonl")
     assert header["producer"]["name"] == "expert" and len(results) == 1
-    with pytest.raises(ValueError, match="different run"):
+    with pytest.raises(ValueError, match="refusing to resume"):
         run_evaluation("random", config)
 
 

@@ -180,7 +180,7 @@ class ResultsStore:
                 k for k in set(theirs) | set(self.producer) if theirs.get(k) != self.producer.get(k)
             )
             raise ValueError(
-                f"{self.path}: results file belongs to a different run, refusing to resume into it (file "
+                f"{self.path}: results file belongs to a different task suite, model or decoding setup; refusing to resume into it (file "
                 f"fingerprint {header.get('suite_fingerprint')}: agent {header.get('agent')!r}, "
                 f"{header.get('num_tasks')} tasks x {header.get('episodes_per_task')} episodes; this run "
                 f"{self.fingerprint}: agent {self.agent_name!r}, {len(self.task_ids)} tasks x "

@@ -60,4 +60,4 @@ def test_bad_inputs_reach_the_user(tmp_path, capsys):
     assert main(["eval", "--agent", "expert", *common, "--output-dir", str(tmp_path / "x")]) == 0
     capsys.readouterr()
     assert main(["eval", "--agent", "random", *common, "--output-dir", str(tmp_path / "x")]) == 2
-    assert "belongs to a different run" in capsys.readouterr().err
+    assert "belongs to a different task suite" in capsys.readouterr().err
