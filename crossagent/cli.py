@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
+import traceback
 
 from crossagent import __version__, commands
 
@@ -29,6 +31,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+OUTPUT_FOLDER_ARGS = {"output_dir": "--output-dir", "out": "--out"}
+"""Arguments naming a folder to write into: an existing file there is a usage error, not a traceback."""
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Errors a user's input causes (bad values, files, YAML, weights): one line on stderr, exit 2."""
+    import yaml
+
+    errors: list[type[BaseException]] = [ValueError, OSError, RuntimeError, yaml.YAMLError]
+    try:
+        from safetensors import SafetensorError
+
+        errors.append(SafetensorError)
+    except ImportError:  # pragma: no cover -- safetensors comes with transformers
+        pass
+    return tuple(errors)
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout went away (`crossagent tasks list | head`): drop what is still buffered."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -40,7 +66,28 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return int(args.func(args) or 0)
+    for name, flag in OUTPUT_FOLDER_ARGS.items():
+        value = getattr(args, name, None)
+        if value is not None and os.path.isfile(value):
+            print(
+                f"crossagent {args.command}: error: {flag} {value} is an existing file; pass a folder",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except user_errors() as error:
+        if args.verbose:
+            traceback.print_exc()
+        message = " ".join(str(error).split()) or type(error).__name__
+        hint = "" if args.verbose else " (-v shows the traceback)"
+        print(f"crossagent {args.command}: error: {message}{hint}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -26,10 +26,14 @@ from crossagent.training.sft_config import parse_sft_arguments
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    import yaml
+
     try:
         summary = train_sft(parse_sft_arguments(argv))
-    except (ValueError, FileNotFoundError) as error:
-        print(f"sft: error: {error}", file=sys.stderr)
+    except (ValueError, TypeError, OSError, yaml.YAMLError) as error:  # bad flags, YAML, files, data
+        logging.getLogger("sft").debug("traceback", exc_info=True)
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"sft: error: {message}", file=sys.stderr)
         return 2
     if int(os.environ.get("RANK", "0")) == 0:
         print(json.dumps({k: summary[k] for k in ("output_dir", "global_step", "train_loss", "world_size")}))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import safe_open
 
 from crossagent.agents.prefix_decoding import PrefixCachedDecoder
 
@@ -87,17 +88,48 @@ class ModelAgent:
         size = getattr(getattr(model.config, "vision_config", None), "image_size", None)
         self.frame_size: int | None = int(size) if size else None
         """The model's input frame side: the runner renders worlds at this size by default."""
+        self.folder: Path | None = None
+        """The saved folder the model was loaded from (`from_folder`); keys the results file by its weights."""
+
+    def decoding_settings(self) -> dict[str, Any]:
+        """Everything besides the weights that changes what this agent outputs (part of the results key)."""
+        temperature = getattr(getattr(self.model, "generation_config", None), "temperature", None)
+        return {
+            "max_new_tokens": self.max_new_tokens,
+            "constrained": self.constrained,
+            "do_sample": self.do_sample,
+            "temperature": temperature if self.do_sample else None,
+            "stop_invalid": self.stop_invalid,
+            "spaces": list(self.spaces) if self.spaces else None,
+        }
 
     @classmethod
-    def from_folder(cls, path: str | os.PathLike, **kwargs) -> ModelAgent:
-        """Load a saved model folder (config.json, weights, processor files) with trust_remote_code."""
+    def from_folder(cls, path: str | os.PathLike, trust_remote_code: bool = False, **kwargs) -> ModelAgent:
+        """Load a saved model folder (config.json, weights, processor files) with trust_remote_code.
+
+        The folder's own `.py` files run; when they differ from the installed modeling_crossagent the folder is
+        refused unless `trust_remote_code` (`--trust-remote-code`), see `crossagent.agents.remote_code`.
+        """
+        from safetensors import SafetensorError
         from transformers import AutoModel, AutoProcessor
 
+        from crossagent.agents.remote_code import check_folder_code
+
         path = check_model_folder(path)
+        check_folder_code(path, trust_remote_code, "--trust-remote-code")
+        for weights in sorted(path.glob("*.safetensors")):
+            try:
+                with safe_open(str(weights), framework="pt") as handle:
+                    handle.metadata()
+            except (SafetensorError, OSError) as error:
+                raise NotAModelFolderError(
+                    f"--agent {path}: {weights.name} is not a readable safetensors file ({error}); "
+                    "re-save or re-download the model"
+                ) from None
         try:
             model = AutoModel.from_pretrained(path, trust_remote_code=True)
             processor = AutoProcessor.from_pretrained(path, trust_remote_code=True)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, SafetensorError) as error:
             raise NotAModelFolderError(
                 f"--agent {path}: cannot load it as a CrossAgent model: {error}"
             ) from error
@@ -105,7 +137,9 @@ class ModelAgent:
         from crossagent.executors.latent import model_codebook
 
         kwargs.setdefault("latent_codebook", model_codebook(path, kwargs.get("spaces")))
-        return cls(model, processor, **kwargs)
+        agent = cls(model, processor, **kwargs)
+        agent.folder = path
+        return agent
 
     def reset(self, batch_index: int, task: Any, seed: int | None = None) -> None:
         """Stateless between decisions: everything it needs is in the prompt."""

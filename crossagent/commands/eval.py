@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import sys
 
+from crossagent.commands import positive_int
 from crossagent.tasks.splits import SPLITS
 
 
@@ -35,10 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--results", type=pathlib.Path, default=None, help="results file (default in output dir)"
     )
     parser.add_argument("--max-retries", type=int, default=2, help="restarts of an episode after env crashes")
-    parser.add_argument("--frame-size", type=int, default=None, help="frame side (default: the model's)")
+    parser.add_argument(
+        "--frame-size", type=positive_int, default=None, help="frame side (default: the model's)"
+    )
     parser.add_argument("--constrained", action="store_true", help="model agent: constrained decoding")
     parser.add_argument(
-        "--max-new-tokens", type=int, default=48, help="model agent: tokens per action at most"
+        "--max-new-tokens", type=positive_int, default=48, help="model agent: tokens per action at most"
     )
     parser.add_argument(
         "--full-invalid-outputs", action="store_true",
@@ -55,6 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="worker processes, one torch thread and --num-envs worlds each (default: one per core, at "
         "most 2); 1 runs in this process. Results do not depend on it",
     )  # fmt: skip
+    parser.add_argument(
+        "--trust-remote-code", action="store_true",
+        help="model agent: load a folder whose .py files differ from the installed modeling_crossagent (its "
+        "code runs here); without it such a folder is refused",
+    )  # fmt: skip
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -67,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
     workers = default_workers() if args.workers is None else args.workers
     if args.episodes < 1 or args.num_envs < 1 or args.max_retries < 0 or workers < 1:
-        print("error: --episodes, --num-envs and --workers must be >= 1, --max-retries >= 0")
+        print("error: --episodes, --num-envs and --workers must be >= 1, --max-retries >= 0", file=sys.stderr)
         return 2
     import torch
 
@@ -88,11 +97,11 @@ def run(args: argparse.Namespace) -> int:
         tasks = select_eval_tasks(config.tasks, config.split)
         agent_kwargs = dict(
             constrained=args.constrained, max_new_tokens=args.max_new_tokens,
-            stop_invalid=not args.full_invalid_outputs,
+            stop_invalid=not args.full_invalid_outputs, trust_remote_code=args.trust_remote_code,
         )  # fmt: skip
         paths = run_evaluation(args.agent, config, tasks=tasks, agent_kwargs=agent_kwargs)
     except (UnknownTaskError, NotAModelFolderError, ValueError, RuntimeError) as error:
-        print(f"error: {error}")
+        print(f"error: {error}", file=sys.stderr)
         return 2
     overall = json.loads(paths["eval_info"].read_text())["overall"]
     low, high = overall["pc_success_ci95"]

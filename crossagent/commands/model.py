@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def run_init(args: argparse.Namespace) -> int:
     from crossagent.models.presets import build_model
 
     if args.output.exists():
-        print(f"error: --output {args.output} exists; choose a new folder")
+        print(f"error: --output {args.output} exists; choose a new folder", file=sys.stderr)
         return 2
     model, processor = build_model(args.preset, seed=args.seed)
     count = sum(p.numel() for p in model.parameters())

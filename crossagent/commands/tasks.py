@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import sys
 
 from crossagent.tasks.splits import SPLITS
 from crossagent.tasks.task import CATEGORIES
@@ -75,7 +76,7 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         task = get_task(args.task_id)
     except UnknownTaskError as error:
-        print(f"error: {error}")
+        print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"id            {task.id}")
     print(f"category      {task.category}")

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from crossagent.sim.actions import parse_action
 from crossagent.sim.scene import SceneSpec
 from crossagent.sim.sim import MineSim
 
@@ -82,6 +83,9 @@ class MineSimEnv(gym.Env):
         return self._observe(), {"events": [], "world_seed": self.sim.world_seed}
 
     def step(self, action: dict[str, Any]):
+        if self.sim.world is None:
+            raise RuntimeError("MineSimEnv.step() called before reset(); call env.reset(...) first")
+        parse_action(action)  # strict: a bad key or value is a ValueError naming it, before the world moves
         events_before = len(self.sim.stats.events)
         self.sim.step(action)
         self._steps += 1
@@ -162,6 +166,13 @@ class MineSimVectorEnv:
     def step(self, actions: list[dict[str, Any]]):
         if len(actions) != self.num_envs:
             raise ValueError(f"step needs {self.num_envs} actions, got {len(actions)}")
+        for i, (env, action) in enumerate(zip(self.envs, actions)):  # all checked before any world moves
+            if env.sim.world is None:
+                raise RuntimeError("MineSimVectorEnv.step() called before reset(); call reset(...) first")
+            try:
+                parse_action(action)
+            except ValueError as error:
+                raise ValueError(f"world {i}: {error}") from None
         observations, rewards, terminated, truncated, infos = [], [], [], [], []
         for i, (env, action) in enumerate(zip(self.envs, actions)):
             if self._done[i]:

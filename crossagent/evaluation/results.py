@@ -7,8 +7,10 @@ most one partial last line, which `ResultsStore` drops (rewriting the file atomi
 opens the file, so that episode simply runs again. Anything else malformed is an error, because
 silently skipping a complete line would lose an episode.
 
-The header's suite fingerprint hashes the sorted task ids, the agent name and the episodes per
-task, so a file from another suite, agent or K is refused instead of being mixed in.
+The header's suite fingerprint hashes the sorted task ids, the agent name, the episodes per task
+and what produced the episodes (`producer`: for a model, a SHA-256 of its weight files and its
+decoding settings; see `crossagent.evaluation.runner.agent_producer`), so a file from another
+suite, agent, K, model or decoding setup is refused instead of being mixed in.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +33,34 @@ FORMAT = "crossagent-eval-results"
 VERSION = 1
 
 
-def suite_fingerprint(task_ids: Iterable[str], agent_name: str, episodes_per_task: int) -> str:
-    """Hash of (sorted task ids, agent name, episodes per task): what a results file belongs to."""
-    payload = json.dumps(
-        {"task_ids": sorted(set(task_ids)), "agent": agent_name, "episodes_per_task": episodes_per_task},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+def suite_fingerprint(
+    task_ids: Iterable[str],
+    agent_name: str,
+    episodes_per_task: int,
+    producer: Mapping[str, Any] | None = None,
+) -> str:
+    """Hash of (sorted task ids, agent name, episodes per task, producer): what a results file belongs to."""
+    key: dict[str, Any] = {
+        "task_ids": sorted(set(task_ids)), "agent": agent_name, "episodes_per_task": episodes_per_task
+    }  # fmt: skip
+    if producer:
+        key["producer"] = dict(producer)
+    payload = json.dumps(key, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def weights_fingerprint(folder: str | os.PathLike) -> str:
+    """SHA-256 over a model folder's `*.safetensors` files (sorted names and contents): which weights these are."""
+    files = sorted(Path(folder).glob("*.safetensors"))
+    if not files:
+        raise ValueError(f"{folder}: no *.safetensors files to fingerprint")
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode() + b"\0")
+        with open(file, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
 
 
 def read_results(path: str | os.PathLike) -> tuple[dict[str, Any], list[EpisodeResult], bool]:
@@ -90,7 +112,12 @@ class ResultsStore:
     """
 
     def __init__(
-        self, path: str | os.PathLike, task_ids: Sequence[str], agent_name: str, episodes_per_task: int
+        self,
+        path: str | os.PathLike,
+        task_ids: Sequence[str],
+        agent_name: str,
+        episodes_per_task: int,
+        producer: Mapping[str, Any] | None = None,
     ) -> None:
         if episodes_per_task < 1:
             raise ValueError(f"episodes_per_task must be >= 1, got {episodes_per_task}")
@@ -101,7 +128,9 @@ class ResultsStore:
         self._task_set = frozenset(self.task_ids)
         self.agent_name = agent_name
         self.episodes_per_task = episodes_per_task
-        self.fingerprint = suite_fingerprint(self.task_ids, agent_name, episodes_per_task)
+        self.producer = dict(producer or {})
+        """What produces the episodes (weights fingerprint, decoding settings); part of the fingerprint."""
+        self.fingerprint = suite_fingerprint(self.task_ids, agent_name, episodes_per_task, self.producer)
         self._results: list[EpisodeResult] = []
         self._done: set[tuple[str, int]] = set()
         self._lock = self._acquire_lock()
@@ -140,17 +169,24 @@ class ResultsStore:
             "agent": self.agent_name,
             "episodes_per_task": self.episodes_per_task,
             "num_tasks": len(self.task_ids),
+            "producer": self.producer,
         }
 
     def _load_existing(self) -> None:
         header, results, partial = read_results(self.path)
         if header.get("suite_fingerprint") != self.fingerprint:
+            theirs = header.get("producer") or {}
+            differs = sorted(
+                k for k in set(theirs) | set(self.producer) if theirs.get(k) != self.producer.get(k)
+            )
             raise ValueError(
-                f"{self.path}: results file belongs to a different task suite (file fingerprint "
-                f"{header.get('suite_fingerprint')}: agent {header.get('agent')!r}, "
+                f"{self.path}: results file belongs to a different task suite, model or decoding setup; refusing to resume into it (file "
+                f"fingerprint {header.get('suite_fingerprint')}: agent {header.get('agent')!r}, "
                 f"{header.get('num_tasks')} tasks x {header.get('episodes_per_task')} episodes; this run "
                 f"{self.fingerprint}: agent {self.agent_name!r}, {len(self.task_ids)} tasks x "
-                f"{self.episodes_per_task} episodes). Pass another results path, or delete the file to start over."
+                f"{self.episodes_per_task} episodes"
+                + (f"; differs in: {', '.join(differs)}" if differs else "")
+                + "). To start fresh pass a new --output-dir (or --results path), or delete this results file."
             )
         if partial:
             logger.warning("%s: dropping a partial last line left by an interrupted run", self.path)

@@ -27,7 +27,7 @@ from crossagent.agents import Agent, load_agent, model_folder
 from crossagent.cards import CARD_FILE
 from crossagent.evaluation.parallel import run_parallel
 from crossagent.evaluation.report import write_report
-from crossagent.evaluation.results import ResultsStore
+from crossagent.evaluation.results import ResultsStore, weights_fingerprint
 from crossagent.rollout import EpisodeSpec, RolloutConfig, RolloutHooks, run_rollout
 from crossagent.tasks import CATEGORIES, SPLITS, Task, load_suite
 from crossagent.tasks.suite import UnknownTaskError
@@ -123,14 +123,15 @@ def run_evaluation(
     output_dir = Path(config.output_dir)
     results_path = Path(config.results_path) if config.results_path else output_dir / RESULTS_FILE
     by_id = {task.id: task for task in tasks}
-    store = ResultsStore(results_path, list(by_id), agent.name, config.episodes_per_task)
+    frame_size = config.frame_size or getattr(agent, "frame_size", None) or 128
+    producer = agent_producer(agent) | {"frame_size": frame_size, "history_length": config.history_length}
+    store = ResultsStore(results_path, list(by_id), agent.name, config.episodes_per_task, producer)
     start = time.perf_counter()
     try:
         pending = [EpisodeSpec.of(by_id[task_id], episode) for task_id, episode in store.pending()]
         done = store.results()
         if done:
             logger.info("%s: %d episodes already done, %d to run", results_path, len(done), len(pending))
-        frame_size = config.frame_size or getattr(agent, "frame_size", None) or 128
         rollout_config = RolloutConfig(
             num_envs=config.num_envs,
             history_length=config.history_length,
@@ -164,6 +165,17 @@ def run_evaluation(
         output_dir, results, store.agent_name, eval_s=elapsed, categories=CATEGORIES,
         model_card=model_card(agent_spec),
     )  # fmt: skip
+
+
+def agent_producer(agent: Any) -> dict[str, Any]:
+    """What produces an agent's episodes, for the results key: a model's weight fingerprint (SHA-256 of
+    its *.safetensors files) and decoding settings; any other agent (expert, random, a callable) its name."""
+    folder = getattr(agent, "folder", None)
+    if folder is not None:
+        producer = {"kind": "model", "weights_sha256": weights_fingerprint(folder)}
+        settings = getattr(agent, "decoding_settings", None)
+        return producer | (settings() if callable(settings) else {})
+    return {"kind": "agent", "name": agent.name}
 
 
 def model_card(agent: Any) -> Path | None:

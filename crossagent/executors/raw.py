@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from crossagent.executors.base import EnvAction, PlannedExecutor
+from crossagent.sim.actions import button_pressed, camera_degrees
 from modeling_crossagent.action_spaces import BUTTONS, CAMERA_DEGREES_PER_UNIT, MAX_MOUSE, RawAction
 
 IGNORED_ENV_KEYS = frozenset({"swapHands", "pickItem"})
@@ -24,12 +25,10 @@ def env_to_raw(env: EnvAction) -> RawAction:
     if unknown:
         raise ValueError(f"env action: unknown keys {unknown}; expected {[*BUTTONS, 'camera']}")
     for key in IGNORED_ENV_KEYS & set(env):
-        if np.asarray(env[key]).any():
+        if button_pressed(key, env[key]):
             raise ValueError(f"env action[{key!r}]: the raw space cannot express it; set it to 0")
-    buttons = frozenset(b for b in BUTTONS if b in env and np.asarray(env[b]).any())
-    camera = np.asarray(env.get("camera", (0.0, 0.0)), dtype=np.float64).reshape(-1)
-    if camera.shape != (2,) or not np.isfinite(camera).all():
-        raise ValueError(f"env action['camera']: expected two finite degrees [pitch, yaw], got {camera}")
+    buttons = frozenset(b for b in BUTTONS if b in env and button_pressed(b, env[b]))
+    camera = np.array(camera_degrees(env.get("camera", (0.0, 0.0))))  # exactly two finite numbers
     dy, dx = (round(float(c) / CAMERA_DEGREES_PER_UNIT) for c in camera)
     if max(abs(dx), abs(dy)) > MAX_MOUSE:
         limit = MAX_MOUSE * CAMERA_DEGREES_PER_UNIT

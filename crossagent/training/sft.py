@@ -32,8 +32,10 @@ import traceback
 
 import torch
 import yaml
-from transformers.trainer import TRAINING_ARGS_NAME
-from transformers.trainer_utils import get_last_checkpoint
+from transformers import TrainerCallback
+from transformers.trainer import TRAINER_STATE_NAME, TRAINING_ARGS_NAME
+from transformers.trainer_callback import ExportableState
+from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 from trl import SFTTrainer
 
 from crossagent.cards import CARD_FILE, save_card
@@ -50,6 +52,30 @@ logger = logging.getLogger(__name__)
 METRICS_FILE = "sft_metrics.json"
 RUN_FILE = "sft_run.json"
 CONFIG_FILE = "sft_config.yaml"
+
+
+class RunTotals(TrainerCallback, ExportableState):
+    """Rows trained and summed per-step train loss since the run's step 0, saved into every checkpoint's
+    trainer_state.json (`stateful_callbacks`), so that a resumed run reports the whole run, not its tail."""
+
+    def __init__(self) -> None:
+        self.trainer: CrossAgentSFTTrainer | None = None
+        self.rows_before = 0
+        """Rows this rank trained before the checkpoint this run resumed from."""
+        self.loss_sum_before = 0.0
+        """Sum of the per-step train losses before that checkpoint."""
+
+    def loss_sum_now(self) -> float:
+        """The losses summed since step 0, including the not yet logged steps of this `train()` call."""
+        trainer = self.trainer
+        pending = getattr(trainer, "_tr_loss", None)
+        pending = float(pending.item()) if isinstance(pending, torch.Tensor) else 0.0
+        return self.loss_sum_before + getattr(trainer, "_total_loss_scalar", 0.0) + pending
+
+    def state(self) -> dict:
+        rows = self.rows_before + (self.trainer.rows_trained if self.trainer is not None else 0)
+        loss_sum = self.loss_sum_now() if self.trainer is not None else self.loss_sum_before
+        return {"args": {}, "attributes": {"rows_trained": rows, "loss_sum": loss_sum}}
 
 
 class CrossAgentSFTTrainer(SFTTrainer):
@@ -103,21 +129,135 @@ def world_size() -> int:
     return int(os.environ.get("WORLD_SIZE", "1"))
 
 
+def checkpoint_problem(folder: str | os.PathLike) -> str | None:
+    """Why a checkpoint folder cannot be resumed from (a killed save leaves it incomplete), or None.
+
+    Checks that trainer_state.json parses and that the weights load: every tensor of the (adapter) safetensors
+    file is read, so a truncated file or a broken header is caught here, not half-way into `train()`.
+    """
+    from safetensors import safe_open
+
+    folder = pathlib.Path(folder)
+    try:
+        state = json.loads((folder / TRAINER_STATE_NAME).read_text())
+        int(state["global_step"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return f"{TRAINER_STATE_NAME} unreadable ({type(error).__name__}: {error})"
+    weights = [folder / name for name in ("model.safetensors", "adapter_model.safetensors")]
+    weights = [path for path in weights if path.is_file()] or sorted(folder.glob("model-*.safetensors"))
+    if not weights:
+        return "no *.safetensors weights"
+    for path in weights:
+        try:
+            with safe_open(str(path), framework="pt") as handle:
+                for key in handle.keys():  # noqa: SIM118 -- safe_open is no dict
+                    handle.get_tensor(key)
+        except Exception as error:  # safetensors raises its own error types for a broken header or data
+            return f"{path.name} does not load ({type(error).__name__}: {error})"
+    for name in ("optimizer.pt", "scheduler.pt"):
+        if not (folder / name).is_file() or (folder / name).stat().st_size == 0:
+            return f"{name} missing or empty"
+    return None
+
+
+def checkpoints(output_dir: str | os.PathLike) -> list[pathlib.Path]:
+    """The checkpoint-<step> folders of a run, newest (highest step) first."""
+    folder = pathlib.Path(output_dir)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"{PREFIX_CHECKPOINT_DIR}-*"):
+        step = path.name.removeprefix(f"{PREFIX_CHECKPOINT_DIR}-")
+        if path.is_dir() and step.isdigit():
+            found.append((int(step), path))
+    return [path for _, path in sorted(found, reverse=True)]
+
+
 def resolve_checkpoint(output_dir: str, resume_from_checkpoint: str | None) -> str | None:
-    """The checkpoint folder to resume from, or None; raises if the one asked for does not exist."""
+    """The checkpoint folder to resume from, or None; raises if the one asked for does not exist or is
+    incomplete. `latest` skips incomplete checkpoints (a save killed half-way), saying which it used."""
     if not resume_from_checkpoint:
         return None
     if resume_from_checkpoint == "latest":
-        found = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
-        if found is None:
+        found = checkpoints(output_dir)
+        if not found:
             raise ValueError(
                 f"resume_from_checkpoint='latest' but {output_dir} has no checkpoint-<step> folder; "
                 "start without it, or point it at a checkpoint folder."
             )
-        return found
+        for path in found:
+            problem = checkpoint_problem(path)
+            if problem is None:
+                logger.info("resuming from %s (the latest complete checkpoint)", path)
+                return str(path)
+            logger.warning("skipping incomplete checkpoint %s: %s", path, problem)
+        raise ValueError(
+            f"resume_from_checkpoint='latest' but no checkpoint in {output_dir} is complete "
+            f"({', '.join(p.name for p in found)}); start without it."
+        )
     if not os.path.isdir(resume_from_checkpoint):
         raise ValueError(f"resume_from_checkpoint={resume_from_checkpoint!r} is not a folder.")
+    problem = checkpoint_problem(resume_from_checkpoint)
+    if problem is not None:
+        raise ValueError(
+            f"resume_from_checkpoint={resume_from_checkpoint!r} is incomplete: {problem}; "
+            "use an earlier checkpoint or 'latest'."
+        )
+    logger.info("resuming from %s", resume_from_checkpoint)
     return resume_from_checkpoint
+
+
+def finished_model_file(output_dir: str | os.PathLike) -> pathlib.Path | None:
+    """The file that marks `output_dir` as holding a finished model (sft_run.json, model.safetensors), or None."""
+    for name in (RUN_FILE, "model.safetensors"):
+        path = pathlib.Path(output_dir) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def check_output_dir(output_dir: str, checkpoint: str | None, overwrite: bool) -> None:
+    """A fresh run never replaces a finished model folder unless `overwrite_output_dir` says so."""
+    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise ValueError(
+            f"output_dir {output_dir} is an existing file, not a folder; choose another --output_dir."
+        )
+    marker = finished_model_file(output_dir)
+    if marker is not None and checkpoint is None and not overwrite:
+        raise ValueError(
+            f"output_dir {output_dir} already holds a finished model ({marker.name}); choose another "
+            "--output_dir, resume it with --resume_from_checkpoint, or pass --overwrite_output_dir to replace it."
+        )
+
+
+def checkpoint_state(checkpoint: str | os.PathLike) -> dict:
+    return json.loads((pathlib.Path(checkpoint) / TRAINER_STATE_NAME).read_text())
+
+
+def finished_summary(output_dir: str, checkpoint: str, max_steps: int) -> dict | None:
+    """When `checkpoint` already ends the run (its global_step is its max_steps, and this run asks for the same
+    step target), the summary to return instead of training again; None when training goes on."""
+    state = checkpoint_state(checkpoint)
+    target = state.get("max_steps") or 0
+    if max_steps > 0 and max_steps != target:
+        return None  # a new step target: training continues from the checkpoint
+    if not target or state["global_step"] < target:
+        return None
+    run_file = pathlib.Path(output_dir) / RUN_FILE
+    run = json.loads(run_file.read_text()) if run_file.is_file() else {}
+    logger.warning(
+        "%s is already finished (step %d of %d%s): nothing to train; start a new run in another --output_dir, "
+        "or raise --max_steps to train on",
+        output_dir, state["global_step"], target, ", sft_run.json present" if run else "",
+    )  # fmt: skip
+    training = run.get("training") or {
+        "global_step": state["global_step"], "train_loss": None, "world_size": world_size(),
+        "log_history": state.get("log_history", []),
+    }  # fmt: skip
+    return {
+        "output_dir": str(output_dir), "metrics": run.get("metrics", {}), **training,
+        "already_finished": True, "resumed_from": checkpoint,
+    }  # fmt: skip
 
 
 def check_hub_push(args: SFTArguments) -> None:
@@ -139,10 +279,16 @@ def build_model_and_processor(args: SFTArguments):
         from crossagent.models.presets import build_model
 
         return build_model(args.training.preset, seed=args.training.seed)
+    # Our own installed classes load the folder, but trust_remote_code=True is not just a prompt silencer: it
+    # lets transformers import the folder's own .py files wherever it resolves the config's auto_map (e.g. the
+    # processor's parts), i.e. run code someone else wrote. So the folder's code is compared with the
+    # installed modeling_crossagent first, and a difference needs the user's explicit --trust_remote_code.
+    from crossagent.agents.remote_code import check_folder_code
     from modeling_crossagent.modeling_crossagent import CrossAgentForActions
     from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
-    # Our own classes load the folder; trust_remote_code only silences the prompt its auto_map triggers.
+    if pathlib.Path(init).is_dir():
+        check_folder_code(init, args.training.trust_remote_code, "--trust_remote_code")
     return (
         CrossAgentForActions.from_pretrained(init, trust_remote_code=True),
         CrossAgentProcessor.from_pretrained(init, trust_remote_code=True),
@@ -197,6 +343,11 @@ def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
     # 1. Everything that can be wrong with the inputs fails here, before a model exists.
     per_device, accumulation = config.batch_layout(world_size())
     checkpoint = resolve_checkpoint(config.output_dir, config.resume_from_checkpoint)
+    check_output_dir(config.output_dir, checkpoint, config.overwrite_output_dir)
+    if checkpoint is not None:
+        finished = finished_summary(config.output_dir, checkpoint, config.max_steps)
+        if finished is not None:
+            return finished
     check_hub_push(args)
     dataset = script.dataset_name
     train = load_sft_split(
@@ -252,13 +403,18 @@ def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
 
     # 3. Train. The trainer never pushes by itself: the folder goes up once, complete, at the end.
     trainer_args = dataclasses.replace(config, gradient_accumulation_steps=accumulation, push_to_hub=False)
+    totals = RunTotals()
+    if checkpoint is not None:  # the whole run's rows and loss: the part before the checkpoint comes from it
+        earlier = checkpoint_state(checkpoint).get("stateful_callbacks", {}).get(RunTotals.__name__, {})
+        totals.rows_before = int(earlier.get("attributes", {}).get("rows_trained", 0))
+        totals.loss_sum_before = float(earlier.get("attributes", {}).get("loss_sum", 0.0))
     trainer = CrossAgentSFTTrainer(
         model=model,
         args=trainer_args,
         data_collator=collator,
         train_dataset=train,
         processing_class=processor,
-        callbacks=callbacks,
+        callbacks=[*(callbacks or []), totals],
         peft_config=lora_config(model_args),
         card_context=card_context,
     )
@@ -270,17 +426,24 @@ def train_sft(args: SFTArguments, callbacks: list | None = None) -> dict:
         "SFT %s on %d rows: %d process(es) x %d rows x %d accumulation, resume from %s",
         script.dataset_config, len(train), trainer.args.world_size, per_device, accumulation, checkpoint,
     )  # fmt: skip
+    totals.trainer = trainer
     result = trainer.train(resume_from_checkpoint=checkpoint)
     rows_trained = trainer.accelerator.gather(
-        torch.tensor([trainer.rows_trained], device=trainer.args.device)
+        torch.tensor([totals.rows_before + trainer.rows_trained], device=trainer.args.device)
     )
+    # TRL/transformers report the loss of this train() call only; a resumed run reports the whole run's.
+    steps_now = trainer.state.global_step - trainer._initial_global_step
+    train_loss = result.training_loss
+    if checkpoint is not None and trainer.state.global_step > 0:
+        resumed_sum = result.training_loss * steps_now
+        train_loss = (totals.loss_sum_before + resumed_sum) / trainer.state.global_step
 
     # 4. Save the model folder, score it, write the card; the run file last marks the run as finished.
     save_model_folder(trainer, processor, output_dir)
     summary = {
         **card_context["training"],
         "global_step": trainer.state.global_step,
-        "train_loss": result.training_loss,
+        "train_loss": train_loss,
         "train_runtime_s": result.metrics.get("train_runtime"),
         "train_samples_per_second": result.metrics.get("train_samples_per_second"),
         "rows_trained_per_rank": rows_trained.tolist(),

@@ -106,6 +106,11 @@ class CrossAgentSFTConfig(SFTConfig):
         metadata={"help": "Rows per optimizer step over all processes; when set, gradient_accumulation_steps "
                   "is derived from it (per_device_train_batch_size x processes x accumulation)."},
     )  # fmt: skip
+    overwrite_output_dir: bool = field(
+        default=False,
+        metadata={"help": "Train into an --output_dir that already holds a finished model (sft_run.json or "
+                  "model.safetensors), replacing it; without it such a folder is refused."},
+    )  # fmt: skip
     num_train_epochs: float = 1.0
     lr_scheduler_type: str = "cosine"
     warmup_steps: float = 10
@@ -234,6 +239,11 @@ def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
         preset = loaded.get("preset") if isinstance(loaded, dict) else None
     preset = preset or "tiny"
     parser = TrlParser(ARGUMENT_TYPES)
+    # A bad flag or YAML value is one line naming it (argparse's own "error:" line), not the 300-line usage.
+    parser.print_usage = lambda file=None: print(  # type: ignore[method-assign]
+        f"usage: {parser.prog} [--config FILE.yaml] [--FIELD VALUE ...]; --help lists every field",
+        file=file or sys.stderr,
+    )
     parser.set_defaults_with_config(**get_preset(preset).sft, preset=preset)
     script, training, model = parser.parse_args_and_config(argv)
     return SFTArguments(script, training, model)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import pathlib
 import shutil
 import tempfile
 
@@ -77,6 +78,21 @@ def _fresh_cache_dir(path: str) -> str | None:
     return cache
 
 
+def corrupt_parquet_shard(path: str) -> tuple[str, str] | None:
+    """The first parquet file of a local dataset folder that does not read, with why; None if all read."""
+    import pyarrow.parquet as pq
+
+    folder = pathlib.Path(path)
+    if not folder.is_dir():
+        return None
+    for shard in sorted(folder.rglob("*.parquet")):
+        try:
+            pq.read_table(shard)
+        except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for a damaged file
+            return str(shard), " ".join(str(error).split())
+    return None
+
+
 def load_sft_split(
     path: str,
     action_spaces: str,
@@ -104,8 +120,15 @@ def load_sft_split(
     where = f"dataset {path!r} config {action_spaces!r} split {split!r}"
     try:
         dataset = load_dataset(path, action_spaces, split=split, cache_dir=_fresh_cache_dir(path))
-    except ValueError as error:
-        raise ValueError(f"{where} cannot be loaded: {error}") from error
+    except Exception as error:  # datasets wraps a broken shard in DatasetGenerationError
+        shard = corrupt_parquet_shard(path)
+        if shard is not None:
+            raise ValueError(
+                f"{where}: parquet shard {shard[0]} is corrupt ({shard[1]}); rebuild the dataset or replace that file"
+            ) from error
+        if isinstance(error, ValueError):
+            raise ValueError(f"{where} cannot be loaded: {error}") from error
+        raise
     check_columns(dataset, where)
     if max_rows is not None and len(dataset) > max_rows:
         dataset = dataset.select(

@@ -50,14 +50,14 @@ def test_bad_inputs_reach_the_user(tmp_path, capsys):
         main(["eval", "--agent", "random", "--tasks", "kill_entity:zombiee", "--output-dir", str(tmp_path)])
         == 2
     )
-    assert "closest: kill_entity:zombie" in capsys.readouterr().out
+    assert "closest: kill_entity:zombie" in capsys.readouterr().err
     assert (
         main(["eval", "--agent", str(tmp_path), "--tasks", "mine_block:dirt", "--output-dir", str(tmp_path)])
         == 2
     )
-    assert "no config.json" in capsys.readouterr().out
+    assert "no config.json" in capsys.readouterr().err
     common = ["--tasks", "mine_block:dirt", "--episodes", "1", "--frame-size", "32", "--no-progress"]
     assert main(["eval", "--agent", "expert", *common, "--output-dir", str(tmp_path / "x")]) == 0
     capsys.readouterr()
     assert main(["eval", "--agent", "random", *common, "--output-dir", str(tmp_path / "x")]) == 2
-    assert "belongs to a different task suite" in capsys.readouterr().out
+    assert "belongs to a different task suite" in capsys.readouterr().err

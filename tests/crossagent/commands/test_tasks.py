@@ -36,7 +36,7 @@ def test_tasks_show_prints_every_field(capsys):
 
 def test_tasks_show_unknown_id_lists_close_ids(capsys):
     assert cli.main(["tasks", "show", "craft_item:stone_pickax"]) == 2
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "unknown task id" in out and "craft_item:stone_pickaxe" in out
 
 

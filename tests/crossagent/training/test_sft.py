@@ -95,7 +95,8 @@ def test_resume_continues_from_the_same_step_and_data(sft_config, tmp_path):
     # Same steps 3 and 4: same batches in the same order, same optimizer and scheduler state.
     assert losses(second)[3] == pytest.approx(losses(whole)[3], rel=1e-5)
     assert losses(second)[4] == pytest.approx(losses(whole)[4], rel=1e-5)
-    assert second["rows_trained_per_rank"] == [4]  # only the last two steps' batches were collated
+    assert second["rows_trained_per_rank"] == [8]  # the whole run: 2 steps before the checkpoint, 2 after
+    assert second["train_loss"] == pytest.approx(whole["train_loss"], rel=1e-5)
     a, b = (
         load_file(tmp_path / "whole" / "model.safetensors"),
         load_file(tmp_path / "cut" / "model.safetensors"),
