@@ -109,10 +109,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     tasks = select_tasks(args.pattern, category=args.category, split=args.split)
     if not tasks:
-        print("error: no task matches; see `crossagent tasks list`")
+        print("error: no task matches; see `crossagent tasks list`", file=sys.stderr)
         return 2
     if args.worlds < 1 or args.num_envs < 1:
-        print("error: --worlds and --num-envs must be at least 1")
+        print("error: --worlds and --num-envs must be at least 1", file=sys.stderr)
         return 2
     if args.controllers:
         results = check_controllers(tasks, lambda: MineSim(width=64, height=64), worlds=args.worlds)
