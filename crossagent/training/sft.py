@@ -261,7 +261,7 @@ def finished_summary(output_dir: str, checkpoint: str, max_steps: int) -> dict |
 
 
 def check_hub_push(args: SFTArguments) -> None:
-    """`--push_to_hub` needs the network and a repository name; both are checked before training."""
+    """`--push_to_hub` needs the network: checked before training (the repository defaults to the folder name)."""
     if not args.training.push_to_hub:
         return
     from huggingface_hub import constants
