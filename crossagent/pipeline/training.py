@@ -60,10 +60,14 @@ def sft_configs(config: PipelineConfig, plan: JobPlan) -> dict[str, dict]:
     return runs
 
 
-def _resume_point(output_dir: pathlib.Path) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
+def _restart_fields(output_dir: pathlib.Path) -> dict:
+    """How an unfinished model of the job restarts: from its latest complete checkpoint if it has one, else
+    from scratch over whatever a killed run left in the job's own folder (no `sft_run.json`: not finished)."""
+    from crossagent.training.sft import checkpoints
 
-    return "latest" if output_dir.is_dir() and get_last_checkpoint(str(output_dir)) else None
+    if checkpoints(output_dir):
+        return {"resume_from_checkpoint": "latest"}
+    return {"overwrite_output_dir": True}
 
 
 def stage_sft(config: PipelineConfig) -> dict:
@@ -82,7 +86,7 @@ def stage_sft(config: PipelineConfig) -> dict:
         else:
             todo[name] = {
                 **fields,
-                "resume_from_checkpoint": _resume_point(pathlib.Path(fields["output_dir"])),
+                **_restart_fields(pathlib.Path(fields["output_dir"])),
             }
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(plan.sft_parallel, mp_context=context) as pool:
