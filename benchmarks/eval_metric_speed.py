@@ -36,7 +36,7 @@ def synthetic_records(tasks: int, episodes: int, seed: int = 0) -> list[EpisodeR
     records = []
     for task in range(tasks):
         category = PAPER_CATEGORIES[task % len(PAPER_CATEGORIES)]
-        split = "train" if task < 30 else "test"
+        split = "in_domain" if task < 30 else ("ood_seen", "ood_unseen")[task % 2]
         for episode in range(episodes):
             records.append(
                 EpisodeResult(

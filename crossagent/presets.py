@@ -91,8 +91,9 @@ PRESETS: dict[str, Preset] = {
         name="tiny",
         hardware="a 2-core CPU; the main job takes ~40 min",
         model=_TINY_MODEL,
-        # 7,480 `mixed` rows and 4,976 dense `raw` rows (runs of identical ticks capped at 8); ~15 s to build.
-        data=dict(episodes_per_task=6, image_size=_TINY_MODEL.image_size),
+        # Every in_domain and ood_seen task (591): 6 episodes per RL task, 100 per category shared by the
+        # ood_seen tasks (every craft target once): ~945 episodes, ~39k `mixed` rows, ~24k dense `raw` rows.
+        data=dict(episodes_per_task=6, category_episodes=100, image_size=_TINY_MODEL.image_size),
         sft=dict(
             per_device_train_batch_size=8,
             learning_rate=1e-3,
@@ -102,15 +103,16 @@ PRESETS: dict[str, Preset] = {
         ),
         job=dict(
             sft_models=PAPER_MODELS,
-            # Same optimizer budget per baseline (540 steps of 8 rows: 3.4 epochs of a decision-point config,
-            # 0.9 of the dense raw one); CrossAgent's mixed config has a row per space per decision, so
-            # 1,290 steps give it 1.5 epochs.
+            # Same optimizer budget per baseline: 1,000 steps of 8 rows (0.9 epoch of a decision-point config
+            # of the broad data, 0.4 of the dense raw one); CrossAgent's mixed config has a row per space per
+            # decision, so 2,400 steps give it 0.55 epoch. (The 30-task data of the previous release took
+            # 540 and 1,290 steps: 3.4 and 1.5 epochs.)
             # No previous actions in the prompt (history_length=0). With the last 4 shown, the raw baseline
             # learned to repeat its last action (one row per tick: mostly repeats) and solved 2 of 20 mine/kill
             # train tasks, without them 6; CrossAgent, motion and grounding solved 13, 7 and 8 of 20 without
             # against 13, 6 and 10 with, and evaluation is ~2x faster (prompts half as long).
-            sft_overrides=dict(max_steps=540, save_steps=200, logging_steps=20, history_length=0),
-            sft_model_overrides={"crossagent": dict(max_steps=1290)},
+            sft_overrides=dict(max_steps=1000, save_steps=200, logging_steps=20, history_length=0),
+            sft_model_overrides={"crossagent": dict(max_steps=2400)},
             sft_parallel=2,
             eval_episodes_per_task=1,
             eval_num_envs=64,
@@ -122,8 +124,9 @@ PRESETS: dict[str, Preset] = {
         name="small",
         hardware="one GPU (H100/H200 class)",
         model=_SMALL_MODEL,
-        # ~100k `mixed` rows.
-        data=dict(episodes_per_task=80, image_size=_SMALL_MODEL.image_size),
+        # Every in_domain and ood_seen task, 40 episodes per RL task, 1,500 per category: ~6,300 episodes,
+        # ~250k `mixed` rows (the tiny build's rows per episode).
+        data=dict(episodes_per_task=40, category_episodes=1500, image_size=_SMALL_MODEL.image_size),
         sft=dict(
             per_device_train_batch_size=32,
             learning_rate=3e-4,

@@ -26,7 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = write_dataset(tasks, args.output_dir, overwrite=args.overwrite)
     print(f"wrote {len(tasks)} tasks to {folder}")
     for category, row in category_counts(tasks).items():
-        print(f"  {category:15s} train {row['train']:3d}  test {row['test']:4d}  total {row['total']:4d}")
+        print(
+            f"  {category:15s} in_domain {row['in_domain']:3d}  ood_seen {row['ood_seen']:4d}  "
+            f"ood_unseen {row['ood_unseen']:4d}  total {row['total']:4d}"
+        )
     return 0
 
 

@@ -28,7 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="task ids, shell patterns ('craft_item:*') or categories (default: all 800+ tasks)",
     )  # fmt: skip
     parser.add_argument(
-        "--split", choices=SPLITS, default=None, help="train = in-domain, test = out-of-domain"
+        "--split",
+        choices=SPLITS,
+        default=None,
+        help="in_domain (the 30 RL tasks), ood_seen (targets in the SFT data) or ood_unseen (in no action data)",
     )
     parser.add_argument("--episodes", type=int, default=8, help="episodes per task (default 8)")
     parser.add_argument("--num-envs", type=int, default=64, help="worlds stepped together (default 64)")

@@ -16,13 +16,20 @@ import json
 import logging
 import pathlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import crossagent
 from crossagent.cards import CARD_FILE, save_card
-from crossagent.datasets.card import HISTORY_RULES, count_rows, mixed_dataset_card
+from crossagent.datasets.card import HISTORY_RULES, count_rows, mixed_dataset_card, target_counts
 from crossagent.datasets.collect import ExpertEpisode, play_all
 from crossagent.datasets.config import MixedBuildConfig, command_line
+from crossagent.datasets.draw import (
+    allocate_episodes,
+    check_no_unseen_targets,
+    data_worlds,
+    draw_summary,
+    select_build_tasks,
+)
 from crossagent.datasets.hub_folder import staged_folder
 from crossagent.datasets.rows import (
     DATA_SPLITS,
@@ -38,7 +45,6 @@ from crossagent.datasets.validate import CODEBOOK_FILE
 from crossagent.datasets.writer import write_shards
 from crossagent.environment import package_versions
 from crossagent.executors.latent import LatentCodebook
-from crossagent.tasks import Task, select_tasks
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 logger = logging.getLogger(__name__)
@@ -50,17 +56,11 @@ Rows = dict[str, dict[str, list[dict]]]
 """space -> split -> rows."""
 
 
-def select_build_tasks(config: MixedBuildConfig) -> list[Task]:
-    """The tasks matching any of the config's comma-separated patterns, in suite order."""
-    patterns = [p.strip() for p in config.tasks.split(",") if p.strip()]
-    chosen = {task.id for pattern in patterns for task in select_tasks(pattern, split=config.task_split)}
-    tasks = [task for task in select_tasks(split=config.task_split) if task.id in chosen]
-    if not tasks:
-        raise ValueError(
-            f"tasks={config.tasks!r} (split {config.task_split}) matches no task; "
-            "see `crossagent tasks list` for the ids"
-        )
-    return tasks
+def all_rows(rows: Rows) -> Iterator[dict]:
+    """Every row of `rows[space][split]`."""
+    for by_split in rows.values():
+        for split_rows in by_split.values():
+            yield from split_rows
 
 
 def check_rows(rows: Rows, num_latent_codes: int, where: str) -> None:
@@ -100,7 +100,13 @@ def write_folder(
             codebook.save(staging / CODEBOOK_FILE)
             (staging / CODEBOOK_FILE).chmod(0o644)  # saved through a private temporary file
         config_counts, category_counts = count_rows(rows, dense)
-        settings = {**settings, "rows": config_counts, "rows_per_category": category_counts, "shards": shards}
+        settings = {
+            **settings,
+            "rows": config_counts,
+            "rows_per_category": category_counts,
+            "rows_per_target": target_counts(rows),
+            "shards": shards,
+        }
         (staging / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
         save_card(
             mixed_dataset_card(folder=staging, shards=shards, rows=rows, dense=dense, **card),
@@ -136,11 +142,13 @@ def expert_card(
     failed: int,
     episode_counts: Mapping[str, int],
     codebook: LatentCodebook,
+    draw: Mapping[str, Mapping[str, int]],
 ) -> dict:
     """The card fields (`mixed_dataset_card` keywords other than shards and rows) of an expert build."""
     return {
         "episodes": episode_counts,
         "tasks": num_tasks,
+        "draw": draw,
         "pretty_name": "CrossAgent mixed-action dataset (MineSim expert)",
         "description": (
             "Decisions of CrossAgent's scripted expert in MineSim, each labelled in every action space "
@@ -149,10 +157,19 @@ def expert_card(
             "Cross-Level Agentic Actions via Reinforcement Learning* (arXiv 2512.09706)."
         ),
         "how_made": (
-            f"The scripted expert (privileged world state, `crossagent.tasks.expert`) played "
-            f"{config.episodes_per_task} episodes of each of {num_tasks} tasks (`{config.tasks}`, split "
-            f"{config.task_split or 'all'}), episode w on world seed `scene seed + w`, rendering "
-            f"{config.image_size}x{config.image_size} frames. {played} episodes were played, "
+            f"The scripted expert (privileged world state, `crossagent.tasks.expert`) played {num_tasks} "
+            f"tasks (`{config.tasks}`, suite splits {config.task_splits}; no `ood_unseen` task, so none "
+            f"of their targets is named by any row): {config.episodes_per_task} episodes per in-domain task"
+            + (
+                f", and {config.category_episodes} episodes shared by each category's `ood_seen` tasks "
+                f"(each task at least 1 and at most {config.episodes_per_task}; the table below), so "
+                "that categories weigh alike whatever their number of tasks"
+                if config.category_episodes
+                else " and per `ood_seen` task"
+            )
+            + f". Episode w plays the task's scene on world seed `scene seed + {config.first_world} + w`, "
+            "never one of the evaluation's worlds for that task (checked at build time). Frames are "
+            f"{config.image_size}x{config.image_size}. {played} episodes were played, "
             f"{failed} failed ({'kept' if config.keep_failed else 'dropped'}). Every decision point "
             "gives one row per action space where it has a label, so `mixed` is balanced by construction "
             "(motion is missing when a chunk does nothing, grounding while the target is out of view). "
@@ -181,10 +198,12 @@ def build_mixed(
     """Build the dataset folder; returns a summary (rows per config, episodes, seconds, rows/s)."""
     start = time.perf_counter()
     tasks = select_build_tasks(config)
+    allocation = allocate_episodes(tasks, config)
+    worlds = {task.id: data_worlds(task, allocation[task.id], config) for task in tasks}
     jobs = [
-        (task.id, world, config.image_size, config.png_compress_level, config.record_states, config.dense_raw)
-        for task in tasks
-        for world in range(config.episodes_per_task)
+        (task_id, world, config.image_size, config.png_compress_level, config.record_states, config.dense_raw)
+        for task_id, task_worlds in worlds.items()
+        for world in task_worlds
     ]
     played = list(play_all(jobs, config.workers, progress))
     phases = {"play": time.perf_counter() - start}
@@ -205,6 +224,8 @@ def build_mixed(
     check_rows(rows, codebook.num_codes, "build")
     dense = episodes_to_dense_raw(episodes, indices, splits, config) if config.dense_raw else None
     check_rows(dense or {}, codebook.num_codes, "build (dense raw)")
+    for built in (rows, dense or {}):
+        check_no_unseen_targets(all_rows(built), "build")
     phases["rows"] = time.perf_counter() - start - sum(phases.values())
     episode_counts = {split: splits.count(split) for split in DATA_SPLITS}
     settings = {
@@ -212,6 +233,7 @@ def build_mixed(
         "command": command_line(config),
         "versions": recorded_versions(),
         "tasks": [task.id for task in tasks],
+        "worlds": worlds,
         "episodes": {"played": len(played), "kept": len(episodes), **episode_counts, "failed": failed},
         "codebook": {
             "file": CODEBOOK_FILE,
@@ -219,7 +241,9 @@ def build_mixed(
             "chunk_length": codebook.chunk_length,
         },
     }
-    card = expert_card(config, len(tasks), len(played), len(failed), episode_counts, codebook)
+    draw = draw_summary(tasks, allocation)
+    settings["draw"] = draw
+    card = expert_card(config, len(tasks), len(played), len(failed), episode_counts, codebook, draw)
     folder = write_folder(output_dir, rows, settings, card, config.rows_per_shard, codebook, overwrite, dense)
     seconds = time.perf_counter() - start
     phases["write"] = seconds - sum(phases.values())

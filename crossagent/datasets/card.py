@@ -67,6 +67,16 @@ def count_rows(
     return {k: dict(v) for k, v in configs.items()}, category_counts
 
 
+def target_counts(rows: Mapping[str, Mapping[str, Sequence[dict]]]) -> dict[str, dict[str, int]]:
+    """Category -> {target: rows in `mixed`}, targets by descending count (the card's composition)."""
+    counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for by_split in rows.values():
+        for split_rows in by_split.values():
+            for row in split_rows:
+                counts[row["category"]][row["task_id"].split(":", 1)[-1]] += 1
+    return {category: dict(counter.most_common()) for category, counter in sorted(counts.items())}
+
+
 def mixed_card_data(folder: pathlib.Path, shards: Shards, rows: int, pretty_name: str) -> DatasetCardData:
     """The card's metadata: `configs` (`mixed` the default), `dataset_info` (of the shards in `folder`),
     license, categories, tags; `rows`: the rows of `mixed`."""
@@ -96,6 +106,7 @@ def mixed_dataset_card(
     history_rule: str,
     codebook: str,
     dense: Mapping[str, Mapping[str, Sequence[dict]]] | None = None,
+    draw: Mapping[str, Mapping[str, int]] | None = None,
 ) -> DatasetCard:
     config_counts, category_counts = count_rows(rows, dense)
     return cards.dataset_card(
@@ -113,5 +124,7 @@ def mixed_dataset_card(
         history_rule=history_rule,
         codebook=codebook,
         dense_spaces=sorted(dense or {}),
+        draw=draw or {},
+        target_counts=target_counts(rows),
         license_text=LICENSE_TEXT,
     )

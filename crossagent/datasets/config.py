@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from crossagent.executors.motion import MOTION_TICKS
 from crossagent.presets import get_preset
+from crossagent.tasks.splits import ACTION_DATA_SPLITS, OOD_UNSEEN
 from modeling_crossagent.action_spaces import NUM_LATENT_CODES
 
 HISTORY_MODES = ("space", "raw")
@@ -19,10 +20,18 @@ class MixedBuildConfig:
 
     tasks: str = "*"
     """Shell pattern on task ids (`mine_block:*`, `kill_entity:cow`); several patterns joined by commas."""
-    task_split: str | None = "train"
-    """Suite split the tasks come from (`train`: the paper's 30 tasks, `test`, or None for both)."""
+    task_splits: str = "in_domain,ood_seen"
+    """Suite splits the tasks come from, comma-separated: `in_domain` (the paper's 30 RL tasks) and/or
+    `ood_seen`. `ood_unseen` tasks must stay out of every action dataset: asking for one fails."""
     episodes_per_task: int = 8
-    """Expert episodes per task; episode w plays the task's scene on world seed `seed + w`."""
+    """Expert episodes per in-domain task, and the most any other task gets."""
+    category_episodes: int = 0
+    """Episodes shared by each category's `ood_seen` tasks (the balance across categories): every task
+    gets at least one and at most `episodes_per_task`, the rest go to tasks in a fixed hash order.
+    0: `episodes_per_task` for every task."""
+    first_world: int = 1
+    """World of a task's first data episode: episode w plays its scene on world seed `scene seed +
+    first_world + w`. World 0 is the evaluation's episode 0, so data never starts there."""
     image_size: int = 64
     """Side of the square frames (the model preset's image size: tiny 64, small 128)."""
     validation_fraction: float = 0.1
@@ -62,6 +71,20 @@ class MixedBuildConfig:
     def __post_init__(self) -> None:
         if self.episodes_per_task < 1:
             raise ValueError(f"episodes_per_task={self.episodes_per_task}: play at least 1 episode per task")
+        if self.category_episodes < 0:
+            raise ValueError(f"category_episodes={self.category_episodes}: use 0 (off) or a positive budget")
+        for split in self.split_names():
+            if split not in ACTION_DATA_SPLITS:
+                why = (
+                    "ood_unseen targets must appear in no action data"
+                    if split == OOD_UNSEEN
+                    else f"choose from {', '.join(ACTION_DATA_SPLITS)}"
+                )
+                raise ValueError(f"task_splits={self.task_splits!r}: {split!r} is not allowed ({why})")
+        if not self.split_names():
+            raise ValueError(
+                f"task_splits={self.task_splits!r}: name at least one of {', '.join(ACTION_DATA_SPLITS)}"
+            )
         if not 0.0 <= self.validation_fraction < 1.0:
             raise ValueError(f"validation_fraction={self.validation_fraction}: use a value in [0, 1)")
         if self.history_mode not in HISTORY_MODES:
@@ -70,6 +93,10 @@ class MixedBuildConfig:
             raise ValueError(f"image_size={self.image_size}: MineSim renders at least 16x16 frames")
         if self.workers < 1 or self.rows_per_shard < 1:
             raise ValueError("workers and rows_per_shard must be >= 1")
+
+    def split_names(self) -> list[str]:
+        """The suite splits of `task_splits`, in the given order."""
+        return [name.strip() for name in self.task_splits.split(",") if name.strip()]
 
     def content_settings(self) -> dict:
         """The settings that decide the data (not `workers`, which only changes the speed)."""
@@ -96,10 +123,6 @@ def add_config_arguments(parser) -> None:
             # --dense-raw / --no-dense-raw: a flag that is on by default must be switchable off
             action = argparse.BooleanOptionalAction if default else "store_true"
             parser.add_argument(_flag(spec.name), action=action, default=None, help=f"(default: {default})")
-        elif spec.name == "task_split":
-            parser.add_argument(
-                _flag(spec.name), default=None, help=f"train, test or all (default: {default})"
-            )
         else:
             parser.add_argument(
                 _flag(spec.name), type=type(default), default=None, help=f"(default: {default})"
@@ -113,8 +136,6 @@ def config_from_args(args, base: MixedBuildConfig | None = None) -> MixedBuildCo
         for spec in dataclasses.fields(MixedBuildConfig)
         if getattr(args, spec.name, None) is not None
     }
-    if given.get("task_split") == "all":
-        given["task_split"] = None
     return dataclasses.replace(base or MixedBuildConfig(), **given)
 
 
@@ -128,9 +149,7 @@ def command_line(config: MixedBuildConfig, script: str = "datasets_scripts/build
                 parts += [_flag(name)]
             elif getattr(defaults, name):
                 parts += ["--no-" + _flag(name)[2:]]
-        elif name == "task_split":
-            parts += [_flag(name), value or "all"]
-        elif name == "tasks":
+        elif name in ("tasks", "task_splits"):
             parts += [_flag(name), f"'{value}'"]
         else:
             parts += [_flag(name), str(value)]

@@ -27,7 +27,7 @@ from crossagent.datasets.build import check_rows, write_folder
 from crossagent.datasets.card import HISTORY_RULES
 from crossagent.datasets.config import MixedBuildConfig
 from crossagent.datasets.rows import DATA_SPLITS, assign_splits
-from crossagent.tasks import CATEGORIES, UnknownTaskError, get_task
+from crossagent.tasks import CATEGORIES, OOD_SEEN, UnknownTaskError, get_task
 from modeling_crossagent.action_parsing import parse_chain
 from modeling_crossagent.action_spaces import ACTION_SPACES, ActionParseError, RawAction, format_action
 
@@ -84,7 +84,7 @@ def _task(record: dict) -> tuple[str, str, str]:
         return task.id, task.category, task.split
     except UnknownTaskError:
         prefix = task_id.split(":")[0]
-        return task_id, prefix if prefix in CATEGORIES else UNKNOWN, "test"
+        return task_id, prefix if prefix in CATEGORIES else UNKNOWN, OOD_SEEN
 
 
 def convert_record(

@@ -30,8 +30,8 @@ FEATURES = datasets.Features(
         "state": datasets.Value("binary"),
     }
 )
-"""`task_split` is the task's suite split (train: in domain, test: out of domain); the dataset's own splits
-(train / validation, by episode) are the parquet splits, so a validation row may read `task_split: train`. `raw_action` is None when unknown (OpenHA
+"""`task_split` is the task's suite split (`in_domain`, `ood_seen`; never `ood_unseen`); the dataset's own
+splits (train / validation, by episode) are the parquet splits. `raw_action` is None when unknown (OpenHA
 records without an `Action:` part); `state` is None unless states were recorded."""
 
 COLUMNS: tuple[str, ...] = tuple(FEATURES)

@@ -25,7 +25,7 @@ from crossagent.datasets.hub_folder import (
     staged_folder,
     write_fingerprinted_shard,
 )
-from crossagent.tasks.splits import SPLITS
+from crossagent.tasks.splits import IN_DOMAIN, SPLITS, UNSEEN_SHARE
 from crossagent.tasks.task import CATEGORIES, Task
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ def tasks_dataset_card(tasks: Sequence[Task], folder: pathlib.Path, shards: dict
         counts=counts,
         totals={split: sum(row[split] for row in counts.values()) for split in SPLITS},
         total=len(tasks),
-        train_ids=[task.id for task in tasks if task.split == "train"],
+        train_ids=[task.id for task in tasks if task.split == IN_DOMAIN],
+        unseen_share=round(100 * UNSEEN_SHARE),
         version=crossagent.__version__,
     )
 
@@ -114,7 +115,7 @@ def shard_files(folder: str | pathlib.Path, split: str) -> list[pathlib.Path]:
 
 
 def load_tasks_dataset(folder: str | pathlib.Path) -> list[Task]:
-    """Read a folder written by `write_dataset` back into `Task`s (train then test, suite order kept)."""
+    """Read a folder written by `write_dataset` back into `Task`s (split by split, suite order kept)."""
     tasks = []
     for split in SPLITS:
         for shard in shard_files(folder, split):

@@ -25,7 +25,12 @@ SPACE_COLORS = {
     "skill": "#c44e52",
     "latent": "#8172b3",
 }
-GROUP_LABELS = {"in_domain": "in-domain (train tasks)", "out_of_domain": "out-of-domain (test tasks)"}
+GROUP_LABELS = {
+    "in_domain": "in-domain (30 RL tasks)",
+    "out_of_domain": "out-of-domain (paper: seen + unseen)",
+    "ood_seen": "OOD seen (targets in SFT data)",
+    "ood_unseen": "OOD unseen (targets in no action data)",
+}
 
 
 def _save(figure: plt.Figure, path: Path) -> Path:

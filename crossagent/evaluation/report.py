@@ -3,8 +3,8 @@ into the evaluated model's card when it has one).
 
 `eval_info.json` follows LeRobot's multi-task eval output: `per_episode` (one entry per episode),
 `per_task` (task_group, task_id, metrics lists, pc_success), `per_group` (task categories, each with
-pc_success / n_episodes / avg rewards) and `overall`; we add `per_split` (in-domain vs
-out-of-domain, same block shape) and `metrics` (the full `compute_success_rate` output). The
+pc_success / n_episodes / avg rewards) and `overall`; we add `per_split` (in_domain,
+out_of_domain = the paper's OOD, ood_seen, ood_unseen; same block shape) and `metrics` (the full `compute_success_rate` output). The
 episode reward is 1 on the task's success event, so sum_reward = max_reward = success. Percentages
 of empty groups are null (LeRobot writes NaN, which is not valid JSON).
 """
@@ -24,7 +24,7 @@ from crossagent.cards import merge_eval_results
 from crossagent.evaluation import plots
 from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
 from crossagent.files import write_text_atomic
-from crossagent.rollout.results import SPLITS, EpisodeResult, validate_records
+from crossagent.rollout.results import GROUP_LABELS, GROUPS, EpisodeResult, validate_records
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPORT_FILES = {
@@ -77,11 +77,10 @@ def build_eval_info(
     metrics = compute_success_rate(results, categories=categories)
     by_task: dict[str, list[EpisodeResult]] = defaultdict(list)
     by_category: dict[str, list[EpisodeResult]] = defaultdict(list)
-    by_split: dict[str, list[EpisodeResult]] = {group: [] for group in SPLITS.values()}
+    by_split = {group: [r for r in results if r.split in splits] for group, splits in GROUPS.items()}
     for result in results:
         by_task[result.task_id].append(result)
         by_category[result.category].append(result)
-        by_split[result.group].append(result)
 
     per_episode = [
         {
@@ -149,8 +148,9 @@ def markdown_table(
 ) -> str:
     """The paper's comparison table: one row per agent (values of `compute_success_rate`).
 
-    Columns: ID ASR, OOD ASR, finished tasks, ASR per category (%), generated tokens per episode,
-    and the share of agent calls per action space (%).
+    Columns: ASR in domain, out of domain (the paper's number: `ood_seen` and `ood_unseen` together),
+    on `ood_seen` and on `ood_unseen`; finished tasks, ASR per category (%), generated tokens per
+    episode, and the share of agent calls per action space (%).
     """
     if not metrics_by_agent:
         raise ValueError("markdown_table needs at least one agent's metrics")
@@ -158,8 +158,7 @@ def markdown_table(
     category_names = ordered_categories(present, categories)
     header = [
         "Agent",
-        "ID ASR",
-        "OOD ASR",
+        *(f"{label} ASR" for label in GROUP_LABELS.values()),
         "Finished tasks",
         *category_names,
         "Tokens / episode",
@@ -172,8 +171,7 @@ def markdown_table(
         rows.append(
             [
                 agent,
-                _fmt_pc(metrics["asr"]["per_split"]["in_domain"]["rate"]),
-                _fmt_pc(metrics["asr"]["per_split"]["out_of_domain"]["rate"]),
+                *(_fmt_pc(metrics["asr"]["per_split"][group]["rate"]) for group in GROUP_LABELS),
                 _fmt_pc(metrics["finished_tasks"]["overall"]["rate"]),
                 *(_fmt_pc(per_category[c]["rate"]) if c in per_category else "–" for c in category_names),
                 "–" if tokens is None else f"{tokens:.1f}",
@@ -201,19 +199,20 @@ def model_index(
 ) -> list[EvalResult]:
     """The Hub model card's results (`ModelCardData(eval_results=...)` writes them as its `model-index`).
 
-    Per split with episodes (train = in-domain, test = out-of-domain) and for all tasks: the success
-    rate and the finished tasks in percent; for all tasks also the generated tokens per episode.
+    Per group with episodes (in_domain, ood_seen, ood_unseen and the paper's out_of_domain, their union)
+    and for all tasks (split `all`): the success rate and the finished tasks in percent; for all tasks
+    also the generated tokens per episode.
     """
     groups = [
         (
-            split,
+            group,
             f"{label} ",
             metrics["asr"]["per_split"][group],
             metrics["finished_tasks"]["per_split"][group],
         )
-        for split, group, label in (("train", "in_domain", "ID"), ("test", "out_of_domain", "OOD"))
+        for group, label in GROUP_LABELS.items()
     ]
-    groups.append(("train+test", "", metrics["asr"]["overall"], metrics["finished_tasks"]["overall"]))
+    groups.append(("all", "", metrics["asr"]["overall"], metrics["finished_tasks"]["overall"]))
     tokens = metrics["generated_tokens"]["mean"]
     results = []
     for split, prefix, asr, finished in groups:

@@ -1,4 +1,5 @@
-"""The success-rate metric of the paper: ASR overall / per category / in-domain vs out-of-domain.
+"""The success-rate metric of the paper: ASR overall / per category / per split (in_domain, the paper's
+out_of_domain, and its two parts ood_seen and ood_unseen).
 
 A plain function on per-episode records, so it runs without `evaluate`; the `evaluate` metric module,
 shipped inside the package (`evaluate.load(metric_module_path())` from any folder; `eval/success_rate` in
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from statistics import NormalDist
 from typing import Any
 
-from crossagent.rollout.results import SPLITS, EpisodeResult, validate_records
+from crossagent.rollout.results import GROUPS, EpisodeResult, validate_records
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 
@@ -111,10 +112,9 @@ def compute_success_rate(
         confidence: coverage of the Wilson intervals.
     """
     results = validate_records(records)
-    by_group: dict[str, list[EpisodeResult]] = {group: [] for group in SPLITS.values()}
+    by_group = {group: [r for r in results if r.split in splits] for group, splits in GROUPS.items()}
     by_category: dict[str, list[EpisodeResult]] = defaultdict(list)
     for result in results:
-        by_group[result.group].append(result)
         by_category[result.category].append(result)
     category_names = ordered_categories(by_category, categories)
 
@@ -169,3 +169,17 @@ def episode_columns(records: Iterable[EpisodeResult | Mapping[str, Any]]) -> dic
     """Records -> one list per field: the keyword arguments of the `evaluate` module's `compute`."""
     results = validate_records(records)
     return {name: [getattr(r, name) for r in results] for name in EpisodeResult.__dataclass_fields__}
+
+
+SPLIT_RATE_KEYS: dict[str, str] = {
+    "in_domain": "id_asr",
+    "out_of_domain": "ood_asr",
+    "ood_seen": "ood_seen_asr",
+    "ood_unseen": "ood_unseen_asr",
+}
+"""Reported group -> its key in short summaries (`pipeline.json`, the pipeline report)."""
+
+
+def split_rates(metrics: Mapping[str, Any]) -> dict[str, float | None]:
+    """The ASR of each reported group of `compute_success_rate`'s output, under its short key."""
+    return {key: metrics["asr"]["per_split"][group]["rate"] for group, key in SPLIT_RATE_KEYS.items()}

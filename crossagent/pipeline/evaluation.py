@@ -9,6 +9,7 @@ import json
 import logging
 import time
 
+from crossagent.evaluation.success_rate import split_rates
 from crossagent.pipeline.plan import JobPlan, PipelineConfig, model_dir
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,7 @@ def stage_eval(config: PipelineConfig) -> dict:
             "seconds": round(seconds, 1),
             "episodes_per_s": round(episodes / seconds, 3) if seconds > 0 else None,
             "asr": metrics["asr"]["overall"]["rate"],
-            "id_asr": metrics["asr"]["per_split"]["in_domain"]["rate"],
-            "ood_asr": metrics["asr"]["per_split"]["out_of_domain"]["rate"],
+            **split_rates(metrics),
             "eval_info": str(paths["eval_info"]),
         }
         logger.info("eval %s: ASR %.3f in %.0f s", name, summary[name]["asr"], seconds)

@@ -19,6 +19,7 @@ matplotlib.use("Agg")  # servers without a display
 import matplotlib.pyplot as plt
 
 from crossagent.evaluation.report import REPORT_FILES, markdown_table
+from crossagent.evaluation.success_rate import split_rates
 from crossagent.files import write_text_atomic
 from crossagent.pipeline.evaluation import eval_agents
 from crossagent.pipeline.plan import PipelineConfig
@@ -31,13 +32,21 @@ ACCURACY_COLUMNS = ("exact", "parse_equivalent", "majority_exact", "rows")
 
 
 def plot_asr_by_agent(metrics_by_agent: dict[str, dict], path: pathlib.Path) -> pathlib.Path:
-    """Grouped bars: in-domain and out-of-domain ASR per agent, Wilson intervals as error bars."""
+    """Grouped bars: ASR per agent in domain, out of domain (the paper's number) and on its two parts,
+    Wilson intervals as error bars."""
     from crossagent.evaluation.plots import GROUP_LABELS, _save
 
     agents = list(metrics_by_agent)
-    figure, axes = plt.subplots(figsize=(1.3 * len(agents) + 2, 3.6))
-    width = 0.38
-    for offset, (group, colour) in zip((-width / 2, width / 2), (("in_domain", "#4c72b0"), ("out_of_domain", "#dd8452"))):  # fmt: skip
+    figure, axes = plt.subplots(figsize=(1.6 * len(agents) + 2, 3.6))
+    colours = {
+        "in_domain": "#4c72b0",
+        "out_of_domain": "#dd8452",
+        "ood_seen": "#55a868",
+        "ood_unseen": "#c44e52",
+    }
+    width = 0.8 / len(colours)
+    for index, (group, colour) in enumerate(colours.items()):
+        offset = (index - (len(colours) - 1) / 2) * width
         blocks = [metrics_by_agent[a]["asr"]["per_split"][group] for a in agents]
         rates = [100 * (b["rate"] or 0.0) for b in blocks]
         errors = [
@@ -132,8 +141,7 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
         "report": str(output_dir / "report.md"),
         "agents": {
             agent: {
-                "id_asr": m["asr"]["per_split"]["in_domain"]["rate"],
-                "ood_asr": m["asr"]["per_split"]["out_of_domain"]["rate"],
+                **split_rates(m),
                 "asr": m["asr"]["overall"]["rate"],
             }
             for agent, m in metrics_by_agent.items()

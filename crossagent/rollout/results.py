@@ -15,10 +15,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crossagent.tasks.splits import IN_DOMAIN, OOD_SEEN, OOD_UNSEEN, PAPER_OOD, SPLITS
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
-SPLITS: dict[str, str] = {"train": "in_domain", "test": "out_of_domain"}
-"""Task split -> evaluation group: the paper's 30 training tasks are in-domain, all others out-of-domain."""
+OUT_OF_DOMAIN = "out_of_domain"
+GROUPS: dict[str, tuple[str, ...]] = {
+    IN_DOMAIN: (IN_DOMAIN,),
+    OUT_OF_DOMAIN: PAPER_OOD,
+    OOD_SEEN: (OOD_SEEN,),
+    OOD_UNSEEN: (OOD_UNSEEN,),
+}
+"""Reported group -> the task splits it pools: each split on its own, and the paper's out-of-domain
+number (`ood_seen` and `ood_unseen` together) so that tables line up with the paper's."""
+GROUP_LABELS: dict[str, str] = {
+    IN_DOMAIN: "ID",
+    OUT_OF_DOMAIN: "OOD",
+    OOD_SEEN: "OOD seen",
+    OOD_UNSEEN: "OOD unseen",
+}
+"""Short label of each reported group (table columns, model-index names)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +45,7 @@ class EpisodeResult:
     category: str
     """Task category, e.g. `mine_block`, `craft_item`."""
     split: str
-    """`train` (in-domain tasks) or `test` (out-of-domain tasks)."""
+    """The task's suite split: `in_domain`, `ood_seen` or `ood_unseen`."""
     episode: int
     """Index of this episode among the task's K episodes (0..K-1)."""
     seed: int
@@ -55,11 +70,6 @@ class EpisodeResult:
         return {name: getattr(self, name) for name in FIELD_NAMES} | {
             "calls_per_space": dict(self.calls_per_space)
         }
-
-    @property
-    def group(self) -> str:
-        """`in_domain` or `out_of_domain`."""
-        return SPLITS[self.split]
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(EpisodeResult))
@@ -106,7 +116,12 @@ def validate_record(record: EpisodeResult | Mapping[str, Any], index: int = 0) -
         if not isinstance(values[name], str) or not values[name]:
             raise _fail(index, name, f"must be a non-empty string, got {values[name]!r}")
     if values["split"] not in SPLITS:
-        raise _fail(index, "split", f"must be one of {sorted(SPLITS)}, got {values['split']!r}")
+        raise _fail(
+            index,
+            "split",
+            f"must be one of {list(SPLITS)}, got {values['split']!r} (results written before the three "
+            "splits used train/test: evaluate again)",
+        )
     success = values["success"]
     if not isinstance(success, bool) and not (_is_int(success) and success in (0, 1)):
         raise _fail(index, "success", f"must be a bool, got {success!r}")

@@ -2,10 +2,18 @@
 
 from crossagent.tasks import get_task, load_suite, select_tasks
 task = get_task("mine_block:oak_log")
-crafts = select_tasks("craft_item:*", split="test")
+crafts = select_tasks("craft_item:*", split="ood_unseen")
 """
 
-from crossagent.tasks.splits import SPLITS, TEST, TRAIN, TRAIN_TASK_IDS
+from crossagent.tasks.splits import (
+    ACTION_DATA_SPLITS,
+    IN_DOMAIN,
+    OOD_SEEN,
+    OOD_UNSEEN,
+    PAPER_OOD,
+    SPLITS,
+    TRAIN_TASK_IDS,
+)
 from crossagent.tasks.suite import UnknownTaskError, get_task, load_suite, select_tasks
 from crossagent.tasks.task import (
     CATEGORIES,
@@ -20,7 +28,24 @@ from crossagent.tasks.task import (
 )
 
 __all__ = [
-    "CATEGORIES", "CRAFT_ITEM", "DEFAULT_MAX_TICKS", "INTERACT_BLOCK", "KILL_ENTITY", "MINE_BLOCK", "SMELT_ITEM",
-    "SPLITS", "TEST", "TRAIN", "TRAIN_TASK_IDS", "SuccessEvent", "Task", "UnknownTaskError", "get_task",
-    "load_suite", "select_tasks",
+    "ACTION_DATA_SPLITS",
+    "CATEGORIES",
+    "CRAFT_ITEM",
+    "DEFAULT_MAX_TICKS",
+    "INTERACT_BLOCK",
+    "IN_DOMAIN",
+    "KILL_ENTITY",
+    "MINE_BLOCK",
+    "OOD_SEEN",
+    "OOD_UNSEEN",
+    "PAPER_OOD",
+    "SMELT_ITEM",
+    "SPLITS",
+    "TRAIN_TASK_IDS",
+    "SuccessEvent",
+    "Task",
+    "UnknownTaskError",
+    "get_task",
+    "load_suite",
+    "select_tasks",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from crossagent.tasks import budgets, scenes
 from crossagent.tasks.crafting import SMELT_FUELS, craft_plans, smelt_inputs, smelt_plan
 from crossagent.tasks.instructions import paraphrases
 from crossagent.tasks.seeding import task_rng, task_seed
-from crossagent.tasks.splits import TRAIN_CRAFT, TRAIN_SMELT, split_of
+from crossagent.tasks.splits import TRAIN_CRAFT, TRAIN_SMELT, assign_splits, provisional_split
 from crossagent.tasks.targets import (
     UNDEAD_NIGHT_MOBS,
     WEAPON,
@@ -44,7 +44,7 @@ def _task(category: str, target: str, scene: dict, max_ticks: int, hints: dict, 
         category=category,
         target=target,
         instructions=paraphrases(category, target, task_rng(task_id, "instructions")),
-        split=split_of(task_id),
+        split=provisional_split(task_id),
         seed=scene["seed"],
         scene=scene,
         max_ticks=max_ticks,
@@ -146,4 +146,4 @@ def build_suite() -> list[Task]:
     ids = [task.id for task in tasks]
     if len(set(ids)) != len(ids):
         raise RuntimeError("duplicate task ids in the suite")
-    return tasks
+    return assign_splits(tasks)

@@ -52,7 +52,7 @@ class Task:
     instructions: tuple[str, ...]
     """Paraphrases of the instruction; the first is the canonical one."""
     split: str
-    """"train" (the paper's 30 RL tasks) or "test" (out of domain)."""
+    """`in_domain` (the paper's 30 RL tasks), `ood_seen` or `ood_unseen` (see `crossagent.tasks.splits`)."""
     seed: int
     """World seed of the initial state, derived from the id."""
     scene: dict[str, Any]

@@ -16,7 +16,8 @@ def script(load_script):
 
 
 def test_the_recorded_command_parses_back_to_the_same_config(script):
-    config = MixedBuildConfig(tasks="kill_entity:*,mine_block:oak_*", task_split=None, episodes_per_task=3,
+    config = MixedBuildConfig(tasks="kill_entity:*,mine_block:oak_*", task_splits="ood_seen", episodes_per_task=3,
+                              category_episodes=5, first_world=7,
                               keep_failed=True, image_size=128, history_mode="raw")  # fmt: skip
     argv = shlex.split(command_line(config))[2:]
     parsed = config_from_args(script.build_parser().parse_args(argv))

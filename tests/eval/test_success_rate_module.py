@@ -20,7 +20,7 @@ def random_records(count_tasks: int = 25, episodes: int = 3, seed: int = 0) -> l
     records = []
     for task in range(count_tasks):
         category = CATEGORIES[task % 4]  # interact_block stays empty on purpose
-        split = "train" if task % 5 == 0 else "test"
+        split = "in_domain" if task % 5 == 0 else ("ood_seen", "ood_unseen")[task % 2]
         for episode in range(episodes):
             success = rng.random() < 0.4
             crashed = rng.random() < 0.1

@@ -8,7 +8,7 @@ from crossagent import cli
 from crossagent.evaluation.results import ResultsStore
 from crossagent.rollout.results import EpisodeResult
 
-TASKS = {"mine_block:oak_log": ("mine_block", "train"), "craft_item:stick": ("craft_item", "test")}
+TASKS = {"mine_block:oak_log": ("mine_block", "in_domain"), "craft_item:stick": ("craft_item", "ood_seen")}
 
 
 def write_results(path, agent, success_of):

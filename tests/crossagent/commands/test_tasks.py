@@ -4,7 +4,7 @@ from crossagent import cli
 
 
 def test_tasks_list_prints_one_line_per_task_and_a_total(capsys):
-    assert cli.main(["tasks", "list", "--split", "train"]) == 0
+    assert cli.main(["tasks", "list", "--split", "in_domain"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 31
     assert any(line.startswith("mine_block:oak_log ") and "Chop down the oak log." in line for line in out)
@@ -26,7 +26,7 @@ def test_tasks_show_prints_every_field(capsys):
     out = capsys.readouterr().out
     for text in (
         "smelt_item:cooked_cod",
-        "split         train",
+        "split         in_domain",
         '"open_gui": "furnace"',
         '"input": "cod"',
         "first smelt_item event",

@@ -34,7 +34,7 @@ def test_load_dataset_reads_mixed_and_one_space_offline(built):
     row = raw["train"][0]
     assert row["image"].size == (64, 64) and row["instruction"] and row["state"] is None
     assert row["task_id"] in {"mine_block:oak_log", "kill_entity:cow", "craft_item:paper"}
-    assert row["task_split"] == "train" and "split" not in row  # the task's suite split
+    assert row["task_split"] == "in_domain" and "split" not in row  # the task's suite split
 
 
 def test_splits_are_by_episode(built):

@@ -41,7 +41,7 @@ def episodes(built):
     jobs = [
         (task_id, world, config["image_size"], config["png_compress_level"], False, True)
         for task_id in settings["tasks"]
-        for world in range(config["episodes_per_task"])
+        for world in settings["worlds"][task_id]
     ]
     return {i: e for i, e in enumerate(map(play, jobs)) if e.success}
 

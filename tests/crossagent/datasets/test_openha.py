@@ -63,7 +63,7 @@ def test_a_record_becomes_one_row_per_action_of_each_chain(tmp_path):
     assert (rows[0]["task_id"], rows[0]["category"], rows[0]["task_split"]) == (
         "mine_block:oak_log",
         "mine_block",
-        "train",
+        "in_domain",
     )
     assert rows[2]["image"]["bytes"] == _png(40)
 

@@ -17,10 +17,16 @@ import pytest
 from crossagent.rollout.results import EpisodeResult
 
 TABLE = {
-    "mine_block:oak_log": ("mine_block", "train", [True, True, False, True], {"raw": 3, "skill": 1}, 30),
-    "mine_block:stone": ("mine_block", "test", [False, False, False, False], {"raw": 3, "skill": 1}, 30),
-    "craft_item:stick": ("craft_item", "test", [True, False, False, False], {"grounding": 2, "raw": 2}, 50),
-    "kill_entity:zombie": ("kill_entity", "train", [True, True, True, True], {"motion": 5}, 10),
+    "mine_block:oak_log": ("mine_block", "in_domain", [True, True, False, True], {"raw": 3, "skill": 1}, 30),
+    "mine_block:stone": ("mine_block", "ood_seen", [False, False, False, False], {"raw": 3, "skill": 1}, 30),
+    "craft_item:stick": (
+        "craft_item",
+        "ood_unseen",
+        [True, False, False, False],
+        {"grounding": 2, "raw": 2},
+        50,
+    ),
+    "kill_entity:zombie": ("kill_entity", "in_domain", [True, True, True, True], {"motion": 5}, 10),
 }
 
 

@@ -81,18 +81,19 @@ def test_markdown_table_one_row_per_agent(records):
     )
     lines = table.splitlines()
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    assert header[:4] == ["Agent", "ID ASR", "OOD ASR", "Finished tasks"]
-    assert header[4:8] == ["mine_block", "kill_entity", "craft_item", "interact_block"]  # paper order
+    assert header[:6] == ["Agent", "ID ASR", "OOD ASR", "OOD seen ASR", "OOD unseen ASR", "Finished tasks"]
+    assert header[6:10] == ["mine_block", "kill_entity", "craft_item", "interact_block"]  # paper order
     assert header[-2:] == ["Tokens / episode", "Action-space usage (% of calls)"]
     rows = [line for line in lines[2:] if line.startswith("| ")]
     assert [row.split("|")[1].strip() for row in rows] == ["random", "expert"]
     random_row = [cell.strip() for cell in rows[0].strip("|").split("|")]
-    # ID 7/8, OOD 1/8, finished 3/4; mine 3/8, kill 4/4, craft 1/4; interact_block absent -> "–"
-    assert random_row[1:8] == ["87.5", "12.5", "75.0", "37.5", "100.0", "25.0", "–"]
-    assert random_row[8] == "30.0"
-    assert random_row[9] == "raw 47 / motion 29 / grounding 12 / skill 12"
+    # ID 7/8, OOD 1/8 (seen 0/4, unseen 1/4), finished 3/4; mine 3/8, kill 4/4, craft 1/4; interact absent
+    assert random_row[1:10] == ["87.5", "12.5", "0.0", "25.0", "75.0", "37.5", "100.0", "25.0", "–"]
+    assert random_row[10] == "30.0"
+    assert random_row[11] == "raw 47 / motion 29 / grounding 12 / skill 12"
     expert_row = [cell.strip() for cell in rows[1].strip("|").split("|")]
-    assert expert_row[1:4] == ["12.5", "87.5", "75.0"]  # flipped: 1/8 ID, 7/8 OOD; stone, oak, stick
+    # flipped: 1/8 ID, 7/8 OOD (seen 4/4, unseen 3/4); finished: stone, oak, stick
+    assert expert_row[1:6] == ["12.5", "87.5", "100.0", "75.0", "75.0"]
     with pytest.raises(ValueError, match="at least one agent"):
         markdown_table({})
 
@@ -100,22 +101,28 @@ def test_markdown_table_one_row_per_agent(records):
 def test_model_index_results(records):
     results = model_index(compute_success_rate(records))
     assert all(isinstance(result, EvalResult) for result in results)
-    assert {r.dataset_split for r in results} == {"train", "test", "train+test"}
+    assert {r.dataset_split for r in results} == {
+        "in_domain",
+        "out_of_domain",
+        "ood_seen",
+        "ood_unseen",
+        "all",
+    }
     assert {(r.task_type, r.dataset_type) for r in results} == {
         ("reinforcement-learning", "crossagent/minesim-tasks")
     }
-    test = {r.metric_name: r.metric_value for r in results if r.dataset_split == "test"}
+    test = {r.metric_name: r.metric_value for r in results if r.dataset_split == "out_of_domain"}
     assert test == {"OOD average success rate (%)": 12.5, "OOD finished tasks (%)": 50.0}
-    overall = {r.metric_type: r.metric_value for r in results if r.dataset_split == "train+test"}
+    overall = {r.metric_type: r.metric_value for r in results if r.dataset_split == "all"}
     assert overall == {"success_rate": 50.0, "finished_tasks": 75.0, "tokens_per_episode": 30.0}
     # the card data writes them as a valid model-index, which reads back as the same results
     block = yaml.safe_load(ModelCardData(model_name="crossagent-tiny", eval_results=results).to_yaml())
     (entry,) = block["model-index"]
-    assert entry["name"] == "crossagent-tiny" and len(entry["results"]) == 3
+    assert entry["name"] == "crossagent-tiny" and len(entry["results"]) == 5  # one per split
     assert ModelCardData(**block).eval_results == results
     # a split without episodes gets no result (a null value is not valid model-index)
-    only_train = model_index(compute_success_rate([r for r in records if r.split == "train"]))
-    assert {r.dataset_split for r in only_train} == {"train", "train+test"}
+    only_train = model_index(compute_success_rate([r for r in records if r.split == "in_domain"]))
+    assert {r.dataset_split for r in only_train} == {"in_domain", "all"}
 
 
 def test_write_report_merges_into_a_model_card(tmp_path, records):
@@ -123,7 +130,7 @@ def test_write_report_merges_into_a_model_card(tmp_path, records):
     card.parent.mkdir()
     stale = EvalResult(
         task_type="reinforcement-learning", dataset_type="crossagent/minesim-tasks", dataset_name="MineSim",
-        dataset_split="test", metric_type="success_rate", metric_value=99.0,
+        dataset_split="out_of_domain", metric_type="success_rate", metric_value=99.0,
     )  # fmt: skip
     other = EvalResult(
         task_type="other", dataset_type="elsewhere", dataset_name="x", metric_type="acc", metric_value=1
@@ -135,8 +142,8 @@ def test_write_report_merges_into_a_model_card(tmp_path, records):
     assert merged.text.strip() == "# My model\n\nKept text." and merged.data.license == "apache-2.0"
     assert merged.data.model_name == "me/crossagent"
     results = merged.data.eval_results
-    assert other in results and stale not in results and len(results) == 1 + 7
-    ood = [r for r in results if r.dataset_split == "test" and r.metric_type == "success_rate"]
+    assert other in results and stale not in results and len(results) == 1 + 11
+    ood = [r for r in results if r.dataset_split == "out_of_domain" and r.metric_type == "success_rate"]
     assert [r.metric_value for r in ood] == [12.5]
     # model_index.yaml names the model as its card does
     assert yaml.safe_load(paths["model_index"].read_text())["model-index"][0]["name"] == "me/crossagent"

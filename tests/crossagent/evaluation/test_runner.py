@@ -78,8 +78,8 @@ def test_task_filters():
     assert [t.id for t in select_eval_tasks(["interact_block"])] == [
         t.id for t in select_eval_tasks(["interact_block:*"])
     ]
-    train = select_eval_tasks(["mine_block:*"], split="train")
-    assert len(train) == 10 and all(t.split == "train" for t in train)
+    train = select_eval_tasks(["mine_block:*"], split="in_domain")
+    assert len(train) == 10 and all(t.split == "in_domain" for t in train)
     assert len(select_eval_tasks()) > 800
     with pytest.raises(
         UnknownTaskError, match="'mine_block:oak_logg' matches no task; closest: mine_block:oak_log"

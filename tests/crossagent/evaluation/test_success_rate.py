@@ -130,7 +130,7 @@ def test_no_records_gives_empty_groups_not_zero():
 
 
 def test_only_one_split_reports_the_other_empty(records):
-    m = compute_success_rate([r for r in records if r.split == "train"])
+    m = compute_success_rate([r for r in records if r.split == "in_domain"])
     assert m["asr"]["per_split"]["out_of_domain"] == {"n": 0, "successes": 0, "rate": None, "ci_low": None, "ci_high": None}  # fmt: skip
     assert m["asr"]["per_split"]["in_domain"]["rate"] == 0.875
 
@@ -149,7 +149,7 @@ def test_mappings_and_columns_give_the_same_result(records):
         (lambda d: d.pop("steps"), r"record 3: field 'steps' is missing"),
         (
             lambda d: d.update(split="validation"),
-            r"record 3: field 'split' must be one of \['test', 'train'\]",
+            r"record 3: field 'split' must be one of \['in_domain', 'ood_seen', 'ood_unseen'\]",
         ),
         (lambda d: d.update(steps=-1), r"record 3: field 'steps' must be a non-negative integer"),
         (
@@ -172,7 +172,7 @@ def test_mappings_and_columns_give_the_same_result(records):
             lambda d: d.update(category="craft_item"),
             r"record 3: field 'category' is 'craft_item' but record 0",
         ),
-        (lambda d: d.update(split="test"), r"record 3: field 'split' is 'test' but record 0"),
+        (lambda d: d.update(split="ood_seen"), r"record 3: field 'split' is 'ood_seen' but record 0"),
     ],
 )
 def test_bad_records_name_the_field_and_index(records, change, message):
@@ -194,7 +194,7 @@ def episode_sets(draw):
     for number, (category, train) in enumerate(tasks):
         for episode in range(draw(st.integers(1, 4))):
             rows.append(
-                dict(task_id=f"{category}:{number}", category=category, split="train" if train else "test",
+                dict(task_id=f"{category}:{number}", category=category, split="in_domain" if train else "ood_seen",
                      episode=episode, seed=episode, success=draw(st.booleans()), steps=draw(st.integers(0, 200)),
                      generated_tokens=draw(st.integers(0, 500)),
                      calls_per_space=draw(st.dictionaries(st.sampled_from(ACTION_SPACES), st.integers(0, 5))))
@@ -207,10 +207,13 @@ def episode_sets(draw):
 def test_groups_partition_the_episodes(rows):
     m = compute_success_rate(rows)
     overall = m["asr"]["overall"]
-    for breakdown in ("per_split", "per_category"):
-        blocks = m["asr"][breakdown].values()
+    splits = {name: m["asr"]["per_split"][name] for name in ("in_domain", "ood_seen", "ood_unseen")}
+    for blocks in (splits.values(), m["asr"]["per_category"].values()):
         assert sum(b["n"] for b in blocks) == overall["n"] == len(rows)
         assert sum(b["successes"] for b in blocks) == overall["successes"]
+    ood = m["asr"]["per_split"]["out_of_domain"]  # the paper's OOD: seen and unseen together
+    assert ood["n"] == splits["ood_seen"]["n"] + splits["ood_unseen"]["n"]
+    assert ood["successes"] == splits["ood_seen"]["successes"] + splits["ood_unseen"]["successes"]
     for block in [overall, *m["asr"]["per_split"].values(), *m["finished_tasks"]["per_category"].values()]:
         if block["n"]:
             assert 0 <= block["ci_low"] <= block["rate"] <= block["ci_high"] <= 1

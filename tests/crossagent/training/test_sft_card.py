@@ -49,7 +49,7 @@ def test_sources_are_named_by_hub_id(base_model_dir, tmp_path):
 def short_tasks():
     """One in-domain and one out-of-domain task, cut to a few ticks."""
     suite = load_suite()
-    chosen = [next(t for t in suite if t.split == split) for split in ("train", "test")]
+    chosen = [next(t for t in suite if t.split == split) for split in ("in_domain", "ood_seen")]
     return [dataclasses.replace(task, max_ticks=4) for task in chosen]
 
 
@@ -63,12 +63,15 @@ def test_an_evaluation_merges_its_results_into_the_sft_card(sft_config, tmp_path
     card = ModelCard.load(folder / "README.md")
     assert card.text == before.text and card.data.base_model == before.data.base_model
     results = {(r.dataset_split, r.metric_type): r.metric_value for r in card.data.eval_results}
-    assert len(results) == len(card.data.eval_results) == 7  # ID and OOD: 2 each; all tasks: 3
+    assert len(results) == len(card.data.eval_results) == 9  # ID, OOD (the paper's), OOD seen: 2 each; all: 3
     info = json.loads(paths["eval_info"].read_text())
-    assert results[("train+test", "success_rate")] == info["overall"]["pc_success"]
-    assert results[("train", "success_rate")] == info["per_split"]["in_domain"]["pc_success"]
-    assert results[("test", "finished_tasks")] == info["per_split"]["out_of_domain"]["pc_finished_tasks"]
-    assert results[("train+test", "tokens_per_episode")] == round(info["overall"]["avg_generated_tokens"], 2)
+    assert results[("all", "success_rate")] == info["overall"]["pc_success"]
+    assert results[("in_domain", "success_rate")] == info["per_split"]["in_domain"]["pc_success"]
+    assert (
+        results[("out_of_domain", "finished_tasks")]
+        == info["per_split"]["out_of_domain"]["pc_finished_tasks"]
+    )
+    assert results[("all", "tokens_per_episode")] == round(info["overall"]["avg_generated_tokens"], 2)
     assert (
         card.data.model_name == "out" and not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
     )

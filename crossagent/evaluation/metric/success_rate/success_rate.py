@@ -1,4 +1,5 @@
-"""CrossAgent success rate: ASR overall, per category and in-domain vs out-of-domain (Wilson intervals).
+"""CrossAgent success rate: ASR overall, per category and per split (in-domain, out-of-domain, and its
+seen and unseen parts), with Wilson intervals.
 
 An `evaluate` metric module, shipped inside the package:
 
@@ -26,7 +27,8 @@ _CITATION = """\
 
 _DESCRIPTION = """\
 Average success rate (ASR) of an agent over a task suite, one row per episode: overall, per task
-category and per split (train tasks = in-domain, test tasks = out-of-domain), each with a Wilson
+category and per split (in_domain = the 30 RL tasks, ood_seen, ood_unseen, and out_of_domain = the
+paper's OOD, ood_seen and ood_unseen together), each with a Wilson
 score interval; the rate of finished tasks (at least one successful episode); mean steps and
 generated tokens (all and successful episodes); and the share of agent calls per action space.
 """
@@ -35,7 +37,9 @@ _KWARGS_DESCRIPTION = """
 Args (one list entry per episode; see `crossagent.evaluation.success_rate.episode_columns`):
     task_id (`list[str]`): task identifier, e.g. "mine_block:oak_log".
     category (`list[str]`): task category, e.g. "mine_block".
-    split (`list[str]`): "train" (in-domain) or "test" (out-of-domain).
+    split (`list[str]`): the task's split: "in_domain" (the 30 RL tasks), "ood_seen" (targets in the
+        SFT data) or "ood_unseen" (targets in no action data); `per_split` also reports
+        "out_of_domain", the paper's OOD (ood_seen and ood_unseen together).
     episode (`list[int]`): episode index within the task.
     seed (`list[int]`): world seed of the episode.
     success (`list[bool]`): whether the success event happened within the budget.
@@ -55,7 +59,7 @@ Examples:
     >>> import evaluate
     >>> from crossagent.evaluation.success_rate import episode_columns, metric_module_path
     >>> metric = evaluate.load(metric_module_path())
-    >>> records = [dict(task_id="mine_block:oak_log", category="mine_block", split="train", episode=0,
+    >>> records = [dict(task_id="mine_block:oak_log", category="mine_block", split="in_domain", episode=0,
     ...                 seed=0, success=True, steps=40, generated_tokens=120,
     ...                 calls_per_space={"skill": 1, "raw": 3}, invalid_actions=0, retries=0, error=None)]
     >>> metric.compute(**episode_columns(records))["asr"]["overall"]["rate"]
