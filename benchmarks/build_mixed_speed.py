@@ -1,10 +1,11 @@
 """Speed of the mixed-action dataset build: rows of the `mixed` config per second, wall clock. Prints JSON.
 
-Builds the training split (30 tasks) with `--episodes-per-task` seeds each into a temporary folder (or
---output-dir), the same code path as `datasets_scripts/build_mixed.py`, and reports rows, wall time,
-rows/s and the folder size. The target is >= 100k rows in < 15 minutes on 2 cores.
+Builds a preset's data (default: the tiny main job's broad draw over every in_domain and ood_seen task)
+into a temporary folder (or --output-dir), the same code path as `datasets_scripts/build_mixed.py`, and
+reports rows, wall time, rows/s, the time per phase and the folder size. The target for the tiny data is
+<= 2 minutes on 2 cores.
 
-    PYTHONPATH=. python benchmarks/build_mixed_speed.py [--episodes-per-task 80] [--workers 2]
+    PYTHONPATH=. python benchmarks/build_mixed_speed.py [--preset tiny] [--category-episodes 100] [--workers 2]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shutil
 import tempfile
 
 from crossagent.datasets.build import build_mixed
-from crossagent.datasets.config import MixedBuildConfig
+from crossagent.datasets.config import preset_config
 
 
 def folder_bytes(folder: pathlib.Path) -> int:
@@ -27,20 +28,21 @@ def folder_bytes(folder: pathlib.Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--episodes-per-task", type=int, default=80)
+    parser.add_argument("--preset", default="tiny", help="the preset whose data is built (tiny, small)")
+    parser.add_argument("--episodes-per-task", type=int, help="override the preset's value")
+    parser.add_argument("--category-episodes", type=int, help="override the preset's value")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--image-size", type=int, default=64)
     parser.add_argument("--tasks", default="*")
     parser.add_argument(
         "--output-dir", type=pathlib.Path, help="keep the folder here (default: a temporary one)"
     )
     args = parser.parse_args()
-    config = MixedBuildConfig(
-        tasks=args.tasks,
-        episodes_per_task=args.episodes_per_task,
-        workers=args.workers,
-        image_size=args.image_size,
-    )
+    overrides = {
+        name: getattr(args, name)
+        for name in ("episodes_per_task", "category_episodes")
+        if getattr(args, name) is not None
+    }
+    config = preset_config(args.preset, tasks=args.tasks, workers=args.workers, **overrides)
     scratch = None if args.output_dir else pathlib.Path(tempfile.mkdtemp(prefix="build-mixed-bench-"))
     folder = args.output_dir or scratch / "mixed"
     try:
@@ -54,9 +56,11 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "build_mixed",
-                "episodes_per_task": args.episodes_per_task,
+                "preset": args.preset,
+                "episodes_per_task": config.episodes_per_task,
+                "category_episodes": config.category_episodes,
                 "workers": args.workers,
-                "image_size": args.image_size,
+                "image_size": config.image_size,
                 "episodes": summary["episodes"],
                 "rows": rows,
                 "rows_per_space": {k: v["total"] for k, v in summary["rows"].items() if k != "mixed"},
