@@ -49,6 +49,9 @@ class Preset:
     sft: dict = field(default_factory=dict)
     """SFT argument defaults of every run of the preset (`trainers/sft.py --preset NAME`): fields of
     `SFTScriptArguments`, `CrossAgentSFTConfig` (TRL's `SFTConfig`) or TRL's `ModelConfig`."""
+    strl: dict = field(default_factory=dict)
+    """Single-turn RL defaults of every run of the preset (`trainers/strl.py --preset NAME`): fields of
+    `STRLScriptArguments` or `CrossAgentSTRLConfig` (TRL's `GRPOConfig`)."""
     job: dict = field(default_factory=dict)
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
 
@@ -100,6 +103,20 @@ PRESETS: dict[str, Preset] = {
             save_steps=100,
             dataloader_num_workers=0,
         ),
+        # 8 answers per decision state, 2 states per step; measured in docs/strl.md.
+        strl=dict(
+            per_device_train_batch_size=16,
+            num_generations=8,
+            learning_rate=1e-5,
+            max_steps=60,
+            save_steps=20,
+            max_train_rows=2048,
+            warmup_samples=4,
+            warmup_rows=256,
+            warmup_max_steps=60,
+            warmup_learning_rate=1e-4,
+            dataloader_num_workers=0,
+        ),
         job=dict(
             sft_models=PAPER_MODELS,
             # Same optimizer budget per baseline (540 steps of 8 rows: 3.4 epochs of a decision-point config,
@@ -132,6 +149,18 @@ PRESETS: dict[str, Preset] = {
             save_steps=500,
             dataloader_num_workers=4,
             max_eval_rows=2048,
+        ),
+        strl=dict(
+            per_device_train_batch_size=64,
+            num_generations=8,
+            learning_rate=5e-6,
+            max_steps=1000,
+            save_steps=200,
+            warmup_samples=8,
+            warmup_rows=4096,
+            warmup_max_steps=500,
+            warmup_learning_rate=3e-5,
+            dataloader_num_workers=2,
         ),
         job=dict(
             sft_models=PAPER_MODELS,
