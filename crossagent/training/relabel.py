@@ -84,7 +84,10 @@ def write_relabelled(
 ) -> pathlib.Path:
     """Write `rows[space][split]` as a mixed-schema Hub folder (shards, codebook, settings, card)."""
     rows = {space: by_split for space, by_split in rows.items() if any(by_split.values())}
-    episodes = {split: len({r["episode"] for rs in rows.values() for r in rs.get(split, [])}) for split in (TRAIN, VALIDATION)}
+    episodes = {
+        split: len({r["episode"] for rs in rows.values() for r in rs.get(split, [])})
+        for split in (TRAIN, VALIDATION)
+    }
     tasks = len({r["task_id"] for by_split in rows.values() for rs in by_split.values() for r in rs})
     card = dict(
         episodes=episodes,

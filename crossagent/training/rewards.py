@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import torch
 
 from crossagent.executors.base import FAILED, no_op_env
-from crossagent.executors.dispatch import minesim_executors
 from crossagent.executors.cost import INVALID
+from crossagent.executors.dispatch import minesim_executors
 from crossagent.executors.equivalence import CAMERA_TOLERANCE_DEGREES, equivalent_ticks
 from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import ActionParseError, RawAction

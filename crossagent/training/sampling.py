@@ -72,7 +72,9 @@ def sample_candidates(
     codes = processor.num_latent_codes
     eos = processor.tokenizer.eos_token_id
     out: list[list[Candidate]] = []
-    bar = tqdm(total=len(rows), desc="sampling answers" if do_sample else "greedy answers", disable=not progress)
+    bar = tqdm(
+        total=len(rows), desc="sampling answers" if do_sample else "greedy answers", disable=not progress
+    )
     for start in range(0, len(rows), batch_size):
         batch = [rows[i] for i in range(start, min(start + batch_size, len(rows)))]
         inputs = processor.prepare_act_inputs(
@@ -120,14 +122,14 @@ def equivalence_report(rows: Sequence[dict], candidates: Sequence[Sequence[Candi
         "states": len(firsts),
         "equivalence_rate": round(sum(c.reward for c in firsts) / max(len(firsts), 1), 4),
         "tokens_per_decision": round(sum(c.tokens for c in firsts) / max(len(firsts), 1), 2),
-        "space_share": {
-            s: round(sum(c.space == s for c in firsts) / max(len(firsts), 1), 4) for s in spaces
-        },
+        "space_share": {s: round(sum(c.space == s for c in firsts) / max(len(firsts), 1), 4) for s in spaces},
         "per_category": {
             category: {
                 "states": sum(counter.values()),
                 "equivalence_rate": round(sum(rate_by_category[category]) / sum(counter.values()), 4),
-                "space_share": {s: round(counter[s] / sum(counter.values()), 4) for s in spaces if counter[s]},
+                "space_share": {
+                    s: round(counter[s] / sum(counter.values()), 4) for s in spaces if counter[s]
+                },
             }
             for category, counter in sorted(by_category.items())
         },

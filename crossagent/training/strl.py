@@ -250,4 +250,3 @@ def _card(name: str, script, config, summary: dict, steps: list[dict]):
         steps=steps,
         config=config,
     )
-

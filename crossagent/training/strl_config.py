@@ -50,9 +50,13 @@ class STRLScriptArguments(ScriptArguments):
 
     def __post_init__(self) -> None:
         if not self.dataset_name:
-            raise ValueError("dataset_name is empty; pass the mixed-action dataset built with --record-states.")
+            raise ValueError(
+                "dataset_name is empty; pass the mixed-action dataset built with --record-states."
+            )
         if not self.model_name_or_path:
-            raise ValueError("model_name_or_path is empty; pass the cold-start SFT model folder to start from.")
+            raise ValueError(
+                "model_name_or_path is empty; pass the cold-start SFT model folder to start from."
+            )
         if self.dataset_config != "mixed":
             raise ValueError(
                 f"dataset_config={self.dataset_config!r}: STRL reads the decisions of the `mixed` config."
@@ -84,7 +88,9 @@ class CrossAgentSTRLConfig(GRPOConfig):
 
     preset: str = field(
         default="tiny",
-        metadata={"help": f"Preset ({', '.join(PRESET_NAMES)}) whose `strl` settings are this run's defaults."},
+        metadata={
+            "help": f"Preset ({', '.join(PRESET_NAMES)}) whose `strl` settings are this run's defaults."
+        },
     )
     camera_tolerance: float = field(
         default=CAMERA_TOLERANCE_DEGREES,
@@ -93,7 +99,9 @@ class CrossAgentSTRLConfig(GRPOConfig):
     )  # fmt: skip
     warmup_samples: int = field(
         default=4,
-        metadata={"help": "Rejection-sampling warm-up: answers sampled per decision state (0 skips the warm-up)."},
+        metadata={
+            "help": "Rejection-sampling warm-up: answers sampled per decision state (0 skips the warm-up)."
+        },
     )
     warmup_rows: int | None = field(
         default=256,
@@ -102,15 +110,17 @@ class CrossAgentSTRLConfig(GRPOConfig):
     warmup_max_steps: int = field(
         default=60, metadata={"help": "SFT steps on the kept (equivalent) warm-up answers."}
     )
-    warmup_learning_rate: float = field(
-        default=1e-4, metadata={"help": "Learning rate of the warm-up SFT."}
-    )
+    warmup_learning_rate: float = field(default=1e-4, metadata={"help": "Learning rate of the warm-up SFT."})
     overwrite_output_dir: bool = field(
         default=False,
-        metadata={"help": "Train into an --output_dir that already holds a finished STRL model, replacing it."},
+        metadata={
+            "help": "Train into an --output_dir that already holds a finished STRL model, replacing it."
+        },
     )
     learning_rate: float = 1e-5
-    gradient_checkpointing: bool | None = None  # TRL's True; unset, transformers reads activation_checkpointing
+    gradient_checkpointing: bool | None = (
+        None  # TRL's True; unset, transformers reads activation_checkpointing
+    )
     max_completion_length: int | None = 24
     per_device_train_batch_size: int = 16
     logging_steps: float = 1
@@ -155,7 +165,11 @@ FIELD_OWNERS: dict[str, type] = {
 
 def strl_arguments(preset: str = "tiny", **fields) -> STRLArguments:
     """The arguments of a run from a preset and flat `fields` (each goes to the dataclass that owns it)."""
-    values = {**get_preset(preset).strl, "preset": preset, **{k: v for k, v in fields.items() if v is not None}}
+    values = {
+        **get_preset(preset).strl,
+        "preset": preset,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
     unknown = sorted(set(values) - set(FIELD_OWNERS))
     if unknown:
         hints = {name: difflib.get_close_matches(name, FIELD_OWNERS, n=1) for name in unknown}

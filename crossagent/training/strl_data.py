@@ -37,7 +37,9 @@ def _keep(rows: dict[str, list]) -> list[int]:
     for i in order:
         key = (rows["episode"][i], rows["step"][i])
         wait = rows["raw_action"][i] == NO_OP_TEXT
-        follows_wait = previous is not None and previous[0] == key[0] and previous[1] == key[1] - 1 and previous[2]
+        follows_wait = (
+            previous is not None and previous[0] == key[0] and previous[1] == key[1] - 1 and previous[2]
+        )
         if not (wait and follows_wait):
             kept.append(i)
         previous = (key[0], key[1], wait)

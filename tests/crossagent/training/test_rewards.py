@@ -18,14 +18,14 @@ from modeling_crossagent.action_spaces import RawAction, format_action
 SIZE = 32
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _episode(task_id: str):
     """An expert episode of `task_id` with the state at every decision, latent labels assigned."""
     episode = run_expert(get_task(task_id), MineSim(width=SIZE, height=SIZE), record_states=True)
     return episode
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _codebook() -> LatentCodebook:
     episodes = [_episode(t) for t in ("mine_block:oak_log", "smelt_item:cooked_cod")]
     chunks = episode_chunks([e.raw_ticks for e in episodes], 4, stride=1)
@@ -63,19 +63,21 @@ def test_every_label_of_the_expert_scores_one_on_its_own_row(reward):
 
 def test_skill_in_the_world_is_equivalent_when_it_does_what_the_expert_does(reward):
     rows = [(d, s, t) for d, s, t in _rows("mine_block:oak_log") if d.grounding is not None]
-    decision, state, truth = rows[0]
+    _decision, state, truth = rows[0]
     assert reward.score("<|skill|>mine oak_log", state, truth) == 1.0
     assert reward.score("<|skill|>mine diamond_ore", state, truth) == 0.0  # not in view: refused
 
 
 def test_not_equivalent_answers_score_zero(reward):
-    decision, state, truth = next(r for r in _rows("mine_block:oak_log") if not r[0].raw.is_no_op)
+    _decision, state, truth = next(r for r in _rows("mine_block:oak_log") if not r[0].raw.is_no_op)
     other = RawAction(frozenset({"jump", "sneak"}), dx=200, dy=0)
     assert reward.score(format_action(other), state, truth) == 0.0
     assert reward.score("<|motion|>jump, turn left", state, truth) == 0.0
 
 
-@pytest.mark.parametrize("garbage", ["", "hello", "<|raw|>", "<|raw|>move(1,", "<|grounding|>Mine", "<|latent_999|>"])
+@pytest.mark.parametrize(
+    "garbage", ["", "hello", "<|raw|>", "<|raw|>move(1,", "<|grounding|>Mine", "<|latent_999|>"]
+)
 def test_invalid_output_scores_zero_everywhere(reward, garbage):
     for _, state, truth in _rows("mine_block:oak_log")[:3] + _rows("smelt_item:cooked_cod")[-3:]:
         assert reward.score(garbage, state, truth) == 0.0
@@ -84,7 +86,7 @@ def test_invalid_output_scores_zero_everywhere(reward, garbage):
 def test_a_no_op_ground_truth_rewards_only_a_deliberate_wait(reward):
     waits = [(d, s, t) for d, s, t in _rows("smelt_item:cooked_cod") if d.raw.is_no_op]
     assert waits, "the smelt episode has furnace waits"
-    decision, state, truth = waits[-1]
+    _decision, state, truth = waits[-1]
     assert truth == "<|raw|>no_op"
     assert reward.score("<|raw|>no_op", state, truth) == 1.0
     assert reward.score("<|raw|>click(left)", state, truth) == 0.0
