@@ -57,6 +57,8 @@ def load_decision_rows(path: str, split: str = "train", max_rows: int | None = N
     where = f"dataset {path!r} split {split!r}"
     if len(rows) == 0:
         raise ValueError(f"{where} has no decision rows (no `raw` rows in its `mixed` config).")
+    if "state" not in rows.column_names:
+        rows = rows.add_column("state", [None] * len(rows))
     columns = rows.select_columns(["id", "episode", "step", "raw_action", "state"]).to_dict()
     missing = sum(state is None for state in columns["state"])
     if missing:
