@@ -112,5 +112,5 @@ def test_the_parser_reads_preset_yaml_and_flags(tmp_path):
     assert training.learning_rate == 3e-5 and training.num_generations == 4
     assert training.max_completion_length == 24 and not training.bf16 and not training.gradient_checkpointing
     assert script.model_name_or_path == "m"
-    with pytest.raises(ValueError, match="camera_tolerance=-1.0 is out of range"):
+    with pytest.raises(ValueError, match=r"camera_tolerance=-1\.0 is out of range"):
         parse_strl_arguments(["--dataset_name", "d", "--model_name_or_path", "m", "--camera_tolerance", "-1"])
