@@ -129,6 +129,11 @@ PRESETS: dict[str, Preset] = {
             sft_overrides=dict(max_steps=540, save_steps=200, logging_steps=20, history_length=0),
             sft_model_overrides={"crossagent": dict(max_steps=1290)},
             sft_parallel=2,
+            # Single-turn RL from CrossAgent's SFT model, then D_strl and its re-initialisation SFT (M_cs2):
+            # one row per decision (~1,300), 540 steps of 8 rows = 3.3 epochs, the baselines' budget.
+            strl_from="crossagent",
+            relabel_k=4,
+            relabel_sft_overrides=dict(max_steps=540),
             eval_episodes_per_task=1,
             eval_num_envs=64,
             eval_workers=2,

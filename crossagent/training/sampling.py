@@ -134,3 +134,15 @@ def equivalence_report(rows: Sequence[dict], candidates: Sequence[Sequence[Candi
             for category, counter in sorted(by_category.items())
         },
     }
+
+
+def constant_candidates(rows: Sequence[dict], reward: EquivalenceReward, text_of) -> list[list[Candidate]]:
+    """One fixed answer per row (`text_of(row)`), scored like a model's: the reward-hacking baselines."""
+    codes = reward.codebook.num_codes if reward.codebook is not None else 0
+    out = []
+    for row in rows:
+        text = text_of(row)
+        out.append(
+            [Candidate(text, 0, space_of(text, codes), reward.score(text, row["state"], row["raw_action"]))]
+        )
+    return out

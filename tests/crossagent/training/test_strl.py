@@ -7,23 +7,9 @@ import json
 import pytest
 
 from crossagent.agents.model import NotAModelFolderError
-from crossagent.datasets.build import build_mixed
-from crossagent.datasets.config import MixedBuildConfig
 from crossagent.training.strl import train_strl
 from crossagent.training.strl_config import parse_strl_arguments, strl_arguments
 from crossagent.training.strl_data import load_decision_rows
-
-
-@pytest.fixture(scope="session")
-def states_dataset(tmp_path_factory):
-    """Two expert episodes each of a mine and a smelt task (furnace waits), states recorded."""
-    folder = tmp_path_factory.mktemp("strl") / "mixed"
-    config = MixedBuildConfig(
-        tasks="mine_block:oak_log,smelt_item:cooked_cod", task_split=None, episodes_per_task=2,
-        validation_fraction=0.25, record_states=True, workers=1, num_codes=8,
-    )  # fmt: skip
-    build_mixed(config, folder, progress=False)
-    return folder
 
 
 def _args(dataset, model, out, **overrides):
