@@ -83,7 +83,12 @@ def write_relabelled(
     overwrite: bool = False,
 ) -> pathlib.Path:
     """Write `rows[space][split]` as a mixed-schema Hub folder (shards, codebook, settings, card)."""
-    rows = {space: by_split for space, by_split in rows.items() if any(by_split.values())}
+    # Every space lists both splits (empty ones too): the card's table reads a count for each.
+    rows = {
+        space: {split: list(by_split.get(split, [])) for split in (TRAIN, VALIDATION)}
+        for space, by_split in rows.items()
+        if any(by_split.values())
+    }
     episodes = {
         split: len({r["episode"] for rs in rows.values() for r in rs.get(split, [])})
         for split in (TRAIN, VALIDATION)
