@@ -12,18 +12,17 @@ dataclass is built, so a bad value fails before any data or model is loaded.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import torch
-from trl import GRPOConfig, ScriptArguments, TrlParser
+from trl import GRPOConfig, ScriptArguments
 
 from crossagent.executors.equivalence import CAMERA_TOLERANCE_DEGREES
 from crossagent.presets import PRESET_NAMES, get_preset
+from crossagent.training.preset_arguments import arguments_from_fields, parse_with_preset
 from crossagent.training.rewards import check_camera_tolerance
-from crossagent.training.sft_config import _preset_parser, check_report_to
+from crossagent.training.sft_config import check_report_to
 
 
 @dataclass
@@ -158,46 +157,15 @@ class STRLArguments(NamedTuple):
 
 
 ARGUMENT_TYPES = (STRLScriptArguments, CrossAgentSTRLConfig)
-FIELD_OWNERS: dict[str, type] = {
-    f.name: cls for cls in reversed(ARGUMENT_TYPES) for f in dataclasses.fields(cls) if f.init
-}
 
 
 def strl_arguments(preset: str = "tiny", **fields) -> STRLArguments:
     """The arguments of a run from a preset and flat `fields` (each goes to the dataclass that owns it)."""
-    values = {
-        **get_preset(preset).strl,
-        "preset": preset,
-        **{k: v for k, v in fields.items() if v is not None},
-    }
-    unknown = sorted(set(values) - set(FIELD_OWNERS))
-    if unknown:
-        hints = {name: difflib.get_close_matches(name, FIELD_OWNERS, n=1) for name in unknown}
-        said = ", ".join(f"{n!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for n, h in hints.items())
-        raise ValueError(f"unknown STRL argument(s) {said}")
-    parts = {cls: {k: v for k, v in values.items() if FIELD_OWNERS[k] is cls} for cls in ARGUMENT_TYPES}
-    return STRLArguments(*(cls(**parts[cls]) for cls in ARGUMENT_TYPES))
+    return STRLArguments(
+        *arguments_from_fields(ARGUMENT_TYPES, get_preset(preset).strl, preset, fields, "STRL")
+    )
 
 
 def parse_strl_arguments(argv: list[str] | None = None) -> STRLArguments:
     """Parse TRL-style flags (`--config run.yaml`, `--learning_rate`, ...) with `--preset` defaults."""
-    import sys
-
-    import yaml
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    known, _ = _preset_parser().parse_known_args(argv)
-    preset = known.preset
-    if preset is None and known.config:
-        with open(known.config) as handle:
-            loaded = yaml.safe_load(handle)
-        preset = loaded.get("preset") if isinstance(loaded, dict) else None
-    preset = preset or "tiny"
-    parser = TrlParser(ARGUMENT_TYPES)
-    parser.print_usage = lambda file=None: print(  # type: ignore[method-assign]
-        f"usage: {parser.prog} [--config FILE.yaml] [--FIELD VALUE ...]; --help lists every field",
-        file=file or sys.stderr,
-    )
-    parser.set_defaults_with_config(**get_preset(preset).strl, preset=preset)
-    script, training = parser.parse_args_and_config(argv)
-    return STRLArguments(script, training)
+    return STRLArguments(*parse_with_preset(ARGUMENT_TYPES, lambda name: get_preset(name).strl, argv))
