@@ -27,7 +27,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import pathlib
+import shutil
+import time
 
 import yaml
 from transformers.trainer import TRAINING_ARGS_NAME
@@ -58,6 +61,8 @@ METRICS_FILE = "strl_metrics.json"
 CONFIG_FILE = "strl_config.yaml"
 WARMUP_DATA = "warmup-data"
 WARMUP_MODEL = "warmup"
+WARMUP_NONE = "warmup-none.json"
+"""Marker: the warm-up sampled no equivalent answer, so GRPO starts from the SFT model."""
 
 
 class CrossAgentGRPOTrainer(GRPOTrainer):
@@ -83,44 +88,83 @@ def _load(folder: str):
     )
 
 
+def _sample_warmup_data(args: STRLArguments, reward_settings: dict, data_dir: pathlib.Path) -> dict:
+    """Sample, keep every distinct equivalent answer, write the warm-up dataset (or the marker saying that
+    nothing was equivalent); returns the summary."""
+    script, config = args
+    model, processor = _load(script.model_name_or_path)
+    reward = EquivalenceReward(processor, **reward_settings)
+    rows = load_decision_rows(script.dataset_name, script.dataset_train_split, config.warmup_rows)
+    rows = [rows[i] for i in range(len(rows))]
+    candidates = sample_candidates(
+        model, processor, rows, reward, k=config.warmup_samples, temperature=config.temperature,
+        max_new_tokens=config.max_completion_length or 24, batch_size=16, progress=not config.disable_tqdm,
+    )  # fmt: skip
+    by_space, counts = relabelled_rows(rows, candidates, keep="all")
+    sampled = [c for cs in candidates for c in cs]
+    summary = {
+        "states": len(rows),
+        "samples": len(sampled),
+        "equivalent_samples": sum(c.reward >= 1 for c in sampled),
+        "kept_rows_per_space": dict(counts),
+    }
+    logger.info("warm-up: %s", summary)
+    if not counts:
+        logger.warning("warm-up: no sampled answer is equivalent; GRPO starts from the SFT model")
+        source = {"source_dataset": script.dataset_name, "model": script.model_name_or_path}
+        write_text_atomic(data_dir.parent / WARMUP_NONE, json.dumps({**source, **summary}))
+        return summary
+    # Every kept answer trains (train split); a few also form the validation split SFT scores.
+    write_relabelled(
+        data_dir,
+        {space: {"train": r, "validation": r[:2]} for space, r in by_space.items() if r},
+        source_codebook(script.dataset_name),
+        {"source_dataset": script.dataset_name, "model": script.model_name_or_path, "warmup": summary},
+        description="Rejection-sampling warm-up of STRL: the SFT model's sampled answers verified equivalent.",
+        overwrite=True,
+    )  # fmt: skip
+    return summary
+
+
+def _warmup_source(out: pathlib.Path) -> dict | None:
+    """{source_dataset, model} of the warm-up data (or its no-data marker) in `out`, or None."""
+    for path in (out / WARMUP_DATA / "generation.json", out / WARMUP_NONE):
+        if path.is_file():
+            settings = json.loads(path.read_text())
+            return {"source_dataset": settings.get("source_dataset"), "model": settings.get("model")}
+    return None
+
+
 def warm_up(args: STRLArguments, reward_settings: dict) -> tuple[str, dict]:
     """The rejection-sampling warm-up (module docstring, step 2); returns (model folder to start GRPO
-    from, summary). Finished parts are reused: a killed run resumes where it stopped."""
+    from, summary). Finished parts are reused: a killed run resumes where it stopped. With several
+    processes, the first samples and writes the data while the others wait for it; all then run the
+    warm-up SFT together."""
     script, config = args
     out = pathlib.Path(config.output_dir)
     model_dir = out / WARMUP_MODEL
     data_dir = out / WARMUP_DATA
     summary: dict = {}
-    if not (data_dir / "generation.json").is_file():
-        model, processor = _load(script.model_name_or_path)
-        reward = EquivalenceReward(processor, **reward_settings)
-        rows = load_decision_rows(script.dataset_name, script.dataset_train_split, config.warmup_rows)
-        rows = [rows[i] for i in range(len(rows))]
-        candidates = sample_candidates(
-            model, processor, rows, reward, k=config.warmup_samples, temperature=config.temperature,
-            max_new_tokens=config.max_completion_length or 24, batch_size=16, progress=not config.disable_tqdm,
-        )  # fmt: skip
-        by_space, counts = relabelled_rows(rows, candidates, keep="all")
-        sampled = [c for cs in candidates for c in cs]
-        summary = {
-            "states": len(rows),
-            "samples": len(sampled),
-            "equivalent_samples": sum(c.reward >= 1 for c in sampled),
-            "kept_rows_per_space": dict(counts),
-        }
-        logger.info("warm-up: %s", summary)
-        if not counts:
-            logger.warning("warm-up: no sampled answer is equivalent; GRPO starts from the SFT model")
-            return script.model_name_or_path, summary
-        # Every kept answer trains (train split); a few also form the validation split SFT scores.
-        write_relabelled(
-            data_dir,
-            {space: {"train": r, "validation": r[:2]} for space, r in by_space.items() if r},
-            source_codebook(script.dataset_name),
-            {"source_dataset": script.dataset_name, "model": script.model_name_or_path, "warmup": summary},
-            description="Rejection-sampling warm-up of STRL: the SFT model's sampled answers verified equivalent.",
-            overwrite=True,
-        )  # fmt: skip
+
+    def sampled() -> bool:
+        return (data_dir / "generation.json").is_file() or (out / WARMUP_NONE).is_file()
+
+    source = {"source_dataset": script.dataset_name, "model": script.model_name_or_path}
+    if sampled() and _warmup_source(out) != source and int(os.environ.get("RANK", "0")) == 0:
+        # Left by a run from another model or dataset: never train on another model's answers.
+        logger.warning(
+            "warm-up folders in %s come from %s, not %s: sampling again", out, _warmup_source(out), source
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(model_dir, ignore_errors=True)
+        (out / WARMUP_NONE).unlink(missing_ok=True)
+    if not sampled():
+        if int(os.environ.get("RANK", "0")) == 0:
+            summary = _sample_warmup_data(args, reward_settings, data_dir)
+        while not sampled():
+            time.sleep(2.0)
+    if (out / WARMUP_NONE).is_file():
+        return script.model_name_or_path, json.loads((out / WARMUP_NONE).read_text())
     sft = sft_arguments(
         config.preset,
         dataset_name=str(data_dir),

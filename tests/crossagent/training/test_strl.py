@@ -100,3 +100,23 @@ def test_the_parser_reads_preset_yaml_and_flags(tmp_path):
     assert script.model_name_or_path == "m"
     with pytest.raises(ValueError, match=r"camera_tolerance=-1\.0 is out of range"):
         parse_strl_arguments(["--dataset_name", "d", "--model_name_or_path", "m", "--camera_tolerance", "-1"])
+
+
+def test_a_warm_up_without_equivalent_answers_starts_grpo_from_the_sft_model(
+    states_dataset, base_model_dir, tmp_path
+):
+    out = tmp_path / "w"
+    summary = train_strl(
+        _args(
+            states_dataset,
+            base_model_dir,
+            out,
+            max_steps=1,
+            warmup_samples=1,
+            warmup_rows=2,
+            dataset_test_split="",
+        )
+    )
+    assert summary["warmup"]["samples"] == 2 and summary["warmup"]["equivalent_samples"] == 0
+    assert summary["started_from"] == str(base_model_dir)
+    assert json.loads((out / "warmup-none.json").read_text())["model"] == str(base_model_dir)
