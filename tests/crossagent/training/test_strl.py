@@ -120,3 +120,31 @@ def test_a_warm_up_without_equivalent_answers_starts_grpo_from_the_sft_model(
     assert summary["warmup"]["samples"] == 2 and summary["warmup"]["equivalent_samples"] == 0
     assert summary["started_from"] == str(base_model_dir)
     assert json.loads((out / "warmup-none.json").read_text())["model"] == str(base_model_dir)
+
+
+@pytest.mark.slow  # ~1 min: two processes import the stack
+def test_torchrun_two_processes_train_one_grpo_step(states_dataset, base_model_dir, tmp_path):
+    import os
+    import pathlib
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    repo = pathlib.Path(__file__).resolve().parents[3]
+    out = tmp_path / "ddp"
+    command = [
+        sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(port),
+        str(repo / "trainers" / "strl.py"), "--preset", "tiny", "--dataset_name", str(states_dataset),
+        "--model_name_or_path", str(base_model_dir), "--output_dir", str(out), "--max_steps", "1",
+        "--per_device_train_batch_size", "4", "--num_generations", "4", "--warmup_samples", "1",
+        "--warmup_rows", "2", "--max_completion_length", "6", "--max_eval_rows", "2", "--report_to", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(repo)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-4000:]
+    run = json.loads((out / "strl_run.json").read_text())
+    assert run["world_size"] == 2 and run["global_step"] == 1
+    assert (out / "model.safetensors").exists() and (out / "warmup-none.json").exists()
