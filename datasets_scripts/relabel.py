@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--max-new-tokens", type=int, default=24)
     parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sampling")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     parser.add_argument("--no-progress", action="store_true")
     return parser
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = relabel(
             args.model, args.dataset, str(args.output_dir), k=args.k, keep=args.keep, splits=args.splits,
             max_rows=args.max_rows, temperature=args.temperature, max_new_tokens=args.max_new_tokens,
-            batch_size=args.batch_size, overwrite=args.overwrite, progress=not args.no_progress,
+            batch_size=args.batch_size, overwrite=args.overwrite, progress=not args.no_progress, seed=args.seed,
         )  # fmt: skip
     except (ValueError, FileExistsError, FileNotFoundError, OSError) as error:
         print(f"relabel: error: {' '.join(str(error).split())}", file=sys.stderr)

@@ -140,6 +140,7 @@ def relabel(
     model=None,
     processor=None,
     progress: bool = True,
+    seed: int = 0,
 ) -> dict:
     """Sample, verify, pick and write (see the module docstring); returns the summary also in the folder's
     `generation.json`."""
@@ -166,7 +167,8 @@ def relabel(
     for split, source in sources.items():
         source_rows = [source[i] for i in range(len(source))]
         candidates = sample_candidates(model, processor, source_rows, reward, k=k, temperature=temperature,
-                                       max_new_tokens=max_new_tokens, batch_size=batch_size, progress=progress)  # fmt: skip
+                                       max_new_tokens=max_new_tokens, batch_size=batch_size, progress=progress,
+                                       seed=seed)  # fmt: skip
         by_space, counts = relabelled_rows(source_rows, candidates, keep)
         for space, split_rows in by_space.items():
             if split_rows:
@@ -185,6 +187,7 @@ def relabel(
         "k": k,
         "keep": keep,
         "temperature": temperature,
+        "seed": seed,
         "max_new_tokens": max_new_tokens,
         "rule": "fewest tokens; ties: the space most frequent among the kept answers; then the text",
         "splits": stats,

@@ -66,9 +66,13 @@ def sample_candidates(
     batch_size: int = 16,
     spaces: Sequence[str] = ACTION_SPACES,
     progress: bool = True,
+    seed: int | None = 0,
 ) -> list[list[Candidate]]:
-    """`k` answers per row (a dict with image, instruction, history, state, raw_action), scored."""
+    """`k` answers per row (a dict with image, instruction, history, state, raw_action), scored; sampling
+    starts from torch's generator seeded with `seed` (None: as it is), so a rerun draws the same answers."""
     model.eval()
+    if do_sample and seed is not None:
+        torch.manual_seed(seed)
     codes = processor.num_latent_codes
     eos = processor.tokenizer.eos_token_id
     out: list[list[Candidate]] = []

@@ -99,6 +99,7 @@ def _sample_warmup_data(args: STRLArguments, reward_settings: dict, data_dir: pa
     candidates = sample_candidates(
         model, processor, rows, reward, k=config.warmup_samples, temperature=config.temperature,
         max_new_tokens=config.max_completion_length or 24, batch_size=16, progress=not config.disable_tqdm,
+        seed=config.seed,
     )  # fmt: skip
     by_space, counts = relabelled_rows(rows, candidates, keep="all")
     sampled = [c for cs in candidates for c in cs]

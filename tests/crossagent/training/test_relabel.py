@@ -53,3 +53,24 @@ def test_relabel_with_a_model_that_is_never_equivalent_is_a_clear_error(
         relabel(str(base_model_dir), str(states_dataset), str(tmp_path / "d"), k=1, splits=("validation",),
                 max_rows=2, max_new_tokens=4, progress=False)  # fmt: skip
     assert not (tmp_path / "d").exists()
+
+
+def test_sampling_is_seeded(states_dataset, base_model_dir):
+    from transformers import AutoModel, AutoProcessor
+
+    from crossagent.training.rewards import EquivalenceReward
+    from crossagent.training.sampling import sample_candidates
+
+    rows = load_decision_rows(str(states_dataset), "train")
+    rows = [rows[i] for i in range(2)]
+    model = AutoModel.from_pretrained(base_model_dir, trust_remote_code=True)
+    processor = AutoProcessor.from_pretrained(base_model_dir, trust_remote_code=True)
+    reward = EquivalenceReward(processor, image_size=64)
+
+    def texts(seed):
+        drawn = sample_candidates(
+            model, processor, rows, reward, k=3, max_new_tokens=6, progress=False, seed=seed
+        )
+        return [c.text for cs in drawn for c in cs]
+
+    assert texts(0) == texts(0) and texts(0) != texts(1)
