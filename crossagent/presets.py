@@ -92,7 +92,7 @@ _SMALL_MODEL = ModelSize(
 PRESETS: dict[str, Preset] = {
     "tiny": Preset(
         name="tiny",
-        hardware="a 2-core CPU; the main job takes ~40 min",
+        hardware="a 2-core CPU; the main job takes ~40 min, ~56 with the STRL and relabel stages",
         model=_TINY_MODEL,
         # 7,480 `mixed` rows and 4,976 dense `raw` rows (runs of identical ticks capped at 8); ~15 s to build.
         data=dict(episodes_per_task=6, image_size=_TINY_MODEL.image_size),
