@@ -49,6 +49,9 @@ class Preset:
     sft: dict = field(default_factory=dict)
     """SFT argument defaults of every run of the preset (`trainers/sft.py --preset NAME`): fields of
     `SFTScriptArguments`, `CrossAgentSFTConfig` (TRL's `SFTConfig`) or TRL's `ModelConfig`."""
+    strl: dict = field(default_factory=dict)
+    """Single-turn RL defaults of every run of the preset (`trainers/strl.py --preset NAME`): fields of
+    `STRLScriptArguments` or `CrossAgentSTRLConfig` (TRL's `GRPOConfig`)."""
     job: dict = field(default_factory=dict)
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
 
@@ -89,7 +92,7 @@ _SMALL_MODEL = ModelSize(
 PRESETS: dict[str, Preset] = {
     "tiny": Preset(
         name="tiny",
-        hardware="a 2-core CPU; the main job takes ~40 min",
+        hardware="a 2-core CPU; the main job takes ~40 min, ~56 with the STRL and relabel stages",
         model=_TINY_MODEL,
         # Every in_domain and ood_seen task (591): 6 episodes per RL task, 100 per category shared by the
         # ood_seen tasks (every craft target once): ~945 episodes, ~39k `mixed` rows, ~24k dense `raw` rows.
@@ -99,6 +102,23 @@ PRESETS: dict[str, Preset] = {
             learning_rate=1e-3,
             warmup_steps=10,
             save_steps=100,
+            dataloader_num_workers=0,
+        ),
+        # 8 answers per decision state, 2 states per step; measured in docs/strl.md. The warm-up samples
+        # 8 answers on 512 states (~8% equivalent: ~300 rows) and trains 60 steps on them (~1.5 epochs: on
+        # 256 states x 4 answers, 74 rows, 60 steps = 6 epochs collapsed the model onto a few texts).
+        strl=dict(
+            per_device_train_batch_size=16,
+            num_generations=8,
+            # 5x the config's default: at 1e-5 a from-scratch 2.6M model moves too little in 120 steps.
+            learning_rate=5e-5,
+            max_steps=120,
+            save_steps=40,
+            max_train_rows=2048,
+            warmup_samples=8,
+            warmup_rows=512,
+            warmup_max_steps=60,
+            warmup_learning_rate=1e-4,
             dataloader_num_workers=0,
         ),
         job=dict(
@@ -114,6 +134,11 @@ PRESETS: dict[str, Preset] = {
             sft_overrides=dict(max_steps=1000, save_steps=200, logging_steps=20, history_length=0),
             sft_model_overrides={"crossagent": dict(max_steps=2400)},
             sft_parallel=2,
+            # Single-turn RL from CrossAgent's SFT model, then D_strl and its re-initialisation SFT (M_cs2):
+            # one row per decision (~1,300), 540 steps of 8 rows = 3.3 epochs, the baselines' budget.
+            strl_from="crossagent",
+            relabel_k=4,
+            relabel_sft_overrides=dict(max_steps=540),
             eval_episodes_per_task=1,
             eval_num_envs=64,
             eval_workers=2,
@@ -136,6 +161,18 @@ PRESETS: dict[str, Preset] = {
             save_steps=500,
             dataloader_num_workers=4,
             max_eval_rows=2048,
+        ),
+        strl=dict(
+            per_device_train_batch_size=64,
+            num_generations=8,
+            learning_rate=5e-6,
+            max_steps=1000,
+            save_steps=200,
+            warmup_samples=8,
+            warmup_rows=4096,
+            warmup_max_steps=500,
+            warmup_learning_rate=3e-5,
+            dataloader_num_workers=2,
         ),
         job=dict(
             sft_models=PAPER_MODELS,

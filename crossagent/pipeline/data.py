@@ -29,5 +29,7 @@ def stage_mixed(config: PipelineConfig) -> dict:
     from crossagent.datasets.build import build_mixed
     from crossagent.datasets.config import preset_config
 
-    data = preset_config(config.preset, split_seed=config.seed, codebook_seed=config.seed)
+    # Single-turn RL replays each decision's world: the data keeps the states when the plan has STRL.
+    states = {"record_states": True} if config.plan.strl_from is not None else {}
+    data = preset_config(config.preset, split_seed=config.seed, codebook_seed=config.seed, **states)
     return build_mixed(data, config.output_dir / "data" / "mixed", overwrite=True)

@@ -25,6 +25,15 @@ class JobPlan:
     sft_parallel: int = 1
     """SFT runs at once, each in its own process with one torch thread (2 on a 2-core CPU: one thread
     per process is 3-8x faster there than two threads sharing a process)."""
+    strl_from: str | None = None
+    """The SFT model (a name of `sft_models`) that single-turn RL starts from; None: no `strl` and
+    `relabel` stages (and the mixed data is built without world states)."""
+    strl_overrides: dict = field(default_factory=dict)
+    """STRL argument fields (`crossagent.training.strl_config`) on top of the preset's `strl` defaults."""
+    relabel_k: int = 4
+    """Answers the STRL model samples per decision state when relabelling (D_strl)."""
+    relabel_sft_overrides: dict = field(default_factory=dict)
+    """SFT fields of the re-initialisation SFT on D_strl (M_cs2), on top of `sft_overrides`."""
     eval_baselines: tuple[str, ...] = ("random", "expert")
     """Agents evaluated beside the trained models: the floor and the upper bound."""
     eval_tasks: tuple[str, ...] = ()
@@ -42,6 +51,10 @@ class JobPlan:
         unknown = sorted(set(self.sft_model_overrides) - set(self.sft_models))
         if unknown:
             raise ValueError(f"sft_model_overrides names {unknown}, which are not in sft_models")
+        if self.strl_from is not None and self.strl_from not in self.sft_models:
+            raise ValueError(f"strl_from={self.strl_from!r} is not in sft_models {sorted(self.sft_models)}")
+        if self.relabel_k < 1:
+            raise ValueError(f"relabel_k={self.relabel_k} must be >= 1")
         for name in ("sft_parallel", "eval_episodes_per_task", "eval_num_envs", "eval_workers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}={getattr(self, name)} must be >= 1")

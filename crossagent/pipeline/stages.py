@@ -5,7 +5,7 @@ The RL stages (single-turn GRPO, relabelling, multi-turn GRPO) go between `sft` 
 
 from __future__ import annotations
 
-from crossagent.pipeline import data, evaluation, report, training
+from crossagent.pipeline import data, evaluation, report, rl, training
 from crossagent.pipeline.plan import Stage
 
 STAGES: list[tuple[str, Stage]] = [
@@ -13,6 +13,8 @@ STAGES: list[tuple[str, Stage]] = [
     ("tasks", data.stage_tasks),
     ("mixed", data.stage_mixed),
     ("sft", training.stage_sft),
+    ("strl", rl.stage_strl),
+    ("relabel", rl.stage_relabel),
     ("eval", evaluation.stage_eval),
     ("report", report.stage_report),
 ]

@@ -12,16 +12,15 @@ value fails before any data or model is loaded.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import torch
-from trl import ModelConfig, ScriptArguments, SFTConfig, TrlParser
+from trl import ModelConfig, ScriptArguments, SFTConfig
 
 from crossagent.presets import PRESET_NAMES, get_preset
+from crossagent.training.preset_arguments import arguments_from_fields, field_owners, parse_with_preset
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 SPACE_CHOICES: tuple[str, ...] = ("mixed", *ACTION_SPACES)
@@ -196,28 +195,13 @@ class SFTArguments(NamedTuple):
 
 
 ARGUMENT_TYPES = (SFTScriptArguments, CrossAgentSFTConfig, ModelConfig)
-FIELD_OWNERS: dict[str, type] = {
-    f.name: cls for cls in reversed(ARGUMENT_TYPES) for f in dataclasses.fields(cls) if f.init
-}
+FIELD_OWNERS: dict[str, type] = field_owners(ARGUMENT_TYPES)
 """Field name -> the dataclass that takes it (a name in two of them goes to the first in ARGUMENT_TYPES)."""
 
 
 def sft_arguments(preset: str = "tiny", **fields) -> SFTArguments:
     """The arguments of a run from a preset and flat `fields` (each goes to the dataclass that owns it)."""
-    values = {
-        **get_preset(preset).sft,
-        "preset": preset,
-        **{k: v for k, v in fields.items() if v is not None},
-    }
-    unknown = sorted(set(values) - set(FIELD_OWNERS))
-    if unknown:
-        hints = {name: difflib.get_close_matches(name, FIELD_OWNERS, n=1) for name in unknown}
-        said = ", ".join(f"{n!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for n, h in hints.items())
-        raise ValueError(
-            f"unknown SFT argument(s) {said}; the fields of {[c.__name__ for c in ARGUMENT_TYPES]}"
-        )
-    parts = {cls: {k: v for k, v in values.items() if FIELD_OWNERS[k] is cls} for cls in ARGUMENT_TYPES}
-    return SFTArguments(*(cls(**parts[cls]) for cls in ARGUMENT_TYPES))
+    return SFTArguments(*arguments_from_fields(ARGUMENT_TYPES, get_preset(preset).sft, preset, fields, "SFT"))
 
 
 def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
@@ -226,34 +210,7 @@ def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
     The preset (from `--preset`, else the YAML file's `preset:`, else `tiny`) sets the defaults that the
     YAML file and then the command line override.
     """
-    import sys
-
-    import yaml
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    known, _ = _preset_parser().parse_known_args(argv)
-    preset = known.preset
-    if preset is None and known.config:
-        with open(known.config) as handle:
-            loaded = yaml.safe_load(handle)
-        preset = loaded.get("preset") if isinstance(loaded, dict) else None
-    preset = preset or "tiny"
-    parser = TrlParser(ARGUMENT_TYPES)
-    # A bad flag or YAML value is one line naming it (argparse's own "error:" line), not the 300-line usage.
-    parser.print_usage = lambda file=None: print(  # type: ignore[method-assign]
-        f"usage: {parser.prog} [--config FILE.yaml] [--FIELD VALUE ...]; --help lists every field",
-        file=file or sys.stderr,
-    )
-    parser.set_defaults_with_config(**get_preset(preset).sft, preset=preset)
-    script, training, model = parser.parse_args_and_config(argv)
-    return SFTArguments(script, training, model)
-
-
-def _preset_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--preset", default=None)
-    parser.add_argument("--config", default=None)
-    return parser
+    return SFTArguments(*parse_with_preset(ARGUMENT_TYPES, lambda name: get_preset(name).sft, argv))
 
 
 def lora_config(model_args: ModelConfig):

@@ -8,6 +8,7 @@ from crossagent.models.tokenizer import build_tokenizer
 from crossagent.pipeline import PipelineConfig
 from crossagent.presets import PRESETS, get_preset
 from crossagent.training.sft_config import sft_arguments
+from crossagent.training.strl_config import strl_arguments
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -26,6 +27,12 @@ def test_every_part_of_a_preset_builds_its_config(name):
         sft_arguments(
             name, dataset_name="d", dataset_config=spaces, **fields
         )  # every job field is an SFT field
+    script, training = strl_arguments(name, dataset_name="d", model_name_or_path="m")
+    assert all(getattr(training, f, getattr(script, f, None)) == value for f, value in preset.strl.items())
+    assert training.generation_batch_size % training.num_generations == 0  # whole groups per step
+    if plan.strl_from is not None:
+        strl_arguments(name, dataset_name="d", model_name_or_path="m", **plan.strl_overrides)
+        sft_arguments(name, dataset_name="d", **{**plan.sft_overrides, **plan.relabel_sft_overrides})
 
 
 def test_an_unknown_preset_names_the_choices():

@@ -81,3 +81,31 @@ def test_sft_stage_resumes_a_model_and_keeps_a_finished_one(small_job):
     assert again["crossagent"] == first["crossagent"]  # finished: read back, not retrained
     assert again["raw"]["global_step"] == 2 and run_file.exists()
     assert again["raw"]["resumed_from"].endswith("checkpoint-1")
+
+
+@pytest.mark.slow
+def test_strl_stage_trains_from_the_plans_sft_model_and_keeps_a_finished_run(small_job, monkeypatch):
+    from crossagent.pipeline.rl import stage_relabel, stage_strl
+
+    tiny = presets.PRESETS["tiny"]
+    plan = {
+        **SMALL_PLAN,
+        "strl_from": "crossagent",
+        "strl_overrides": dict(max_steps=1, save_steps=1, warmup_samples=0, per_device_train_batch_size=4,
+                               num_generations=4, max_eval_rows=2, max_completion_length=6),
+    }  # fmt: skip
+    monkeypatch.setitem(presets.PRESETS, "tiny", dataclasses.replace(tiny, job=plan))
+    stage_mixed(small_job)
+    from datasets import load_dataset
+
+    assert load_dataset(str(small_job.output_dir / "data" / "mixed"), "mixed", split="train")[0]["state"]
+    stage_sft(small_job)
+    first = stage_strl(small_job)
+    strl = small_job.output_dir / "models" / "strl"
+    assert first["global_step"] == 1 and (strl / "strl_run.json").is_file()
+    mtime = (strl / "model.safetensors").stat().st_mtime
+    again = stage_strl(small_job)
+    assert again["global_step"] == 1 and (strl / "model.safetensors").stat().st_mtime == mtime
+    # Two SFT steps and one GRPO step teach nothing: relabelling finds no equivalent answer and says so.
+    with pytest.raises(ValueError, match="nothing to relabel"):
+        stage_relabel(small_job)

@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from crossagent.datasets.build import build_mixed
+from crossagent.datasets.config import MixedBuildConfig
 from crossagent.training.sft_config import sft_arguments
 from crossagent.training.synthetic_data import write_synthetic_dataset
 
@@ -43,3 +45,15 @@ def sft_config(base_model_dir, dataset_dir, tmp_path):
         return sft_arguments("tiny", **{**values, **overrides})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def states_dataset(tmp_path_factory):
+    """Two expert episodes each of a mine and a smelt task (furnace waits), states recorded."""
+    folder = tmp_path_factory.mktemp("strl") / "mixed"
+    config = MixedBuildConfig(
+        tasks="mine_block:oak_log,smelt_item:cooked_cod", task_split=None, episodes_per_task=2,
+        validation_fraction=0.25, record_states=True, workers=1, num_codes=8,
+    )  # fmt: skip
+    build_mixed(config, folder, progress=False)
+    return folder
