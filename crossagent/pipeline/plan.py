@@ -32,6 +32,8 @@ class JobPlan:
     """STRL argument fields (`crossagent.training.strl_config`) on top of the preset's `strl` defaults."""
     relabel_k: int = 4
     """Answers the STRL model samples per decision state when relabelling (D_strl)."""
+    relabel_max_rows: int | None = None
+    """Decision states relabelled per split at most (a seeded sample spread over tasks); None: all of them."""
     relabel_sft_overrides: dict = field(default_factory=dict)
     """SFT fields of the re-initialisation SFT on D_strl (M_cs2), on top of `sft_overrides`."""
     eval_baselines: tuple[str, ...] = ("random", "expert")

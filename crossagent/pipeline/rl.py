@@ -111,7 +111,7 @@ def _relabel_and_sft(config_dict: dict) -> dict:
         start = time.perf_counter()
         settings = relabel(
             str(model_dir(config.output_dir, STRL_MODEL)), str(config.output_dir / "data" / "mixed"), str(data),
-            k=plan.relabel_k, overwrite=True, progress=False, seed=config.seed,
+            k=plan.relabel_k, max_rows=plan.relabel_max_rows, overwrite=True, progress=False, seed=config.seed,
         )  # fmt: skip
         result["relabel"] = {"splits": settings["splits"], "seconds": round(time.perf_counter() - start, 1)}
     else:

@@ -52,7 +52,7 @@ def states_dataset(tmp_path_factory):
     """Two expert episodes each of a mine and a smelt task (furnace waits), states recorded."""
     folder = tmp_path_factory.mktemp("strl") / "mixed"
     config = MixedBuildConfig(
-        tasks="mine_block:oak_log,smelt_item:cooked_cod", task_split=None, episodes_per_task=2,
+        tasks="mine_block:oak_log,smelt_item:cooked_cod", episodes_per_task=2,
         validation_fraction=0.25, record_states=True, workers=1, num_codes=8,
     )  # fmt: skip
     build_mixed(config, folder, progress=False)
