@@ -66,7 +66,9 @@ def build_crafter_data(config: CrafterDataConfig) -> Path:
     """Play, keep successful episodes, write the folder; returns its path."""
     for split in config.splits:
         if split == "ood_unseen":
-            raise ValueError("splits: ood_unseen achievements must stay out of the action data; use in_domain/ood_seen")
+            raise ValueError(
+                "splits: ood_unseen achievements must stay out of the action data; use in_domain/ood_seen"
+            )
     tasks = [task for split in config.splits for task in crafter_suite(split, max_ticks=config.task_ticks)]
     specs = [EpisodeSpec.of(task, episode) for task in tasks for episode in range(config.episodes_per_task)]
     pending: dict[int, list[dict]] = {}
@@ -114,7 +116,9 @@ def build_crafter_data(config: CrafterDataConfig) -> Path:
                             history_length=max(config.history_length, 1))  # fmt: skip
     played = sum(1 for _ in run_rollout(CrafterScriptedAgent(seed=config.seed), specs, rollout, hooks=hooks))
     if not kept:
-        raise RuntimeError("no Crafter episode succeeded: nothing to write; raise task_ticks or episodes_per_task")
+        raise RuntimeError(
+            "no Crafter episode succeeded: nothing to write; raise task_ticks or episodes_per_task"
+        )
     episodes = sorted(kept, key=lambda spec: (spec.task.id, spec.episode))
     keys = [f"{spec.task.id}/{spec.episode}" for spec in episodes]
     splits = assign_splits(keys, config.validation_fraction, config.seed)
@@ -142,6 +146,8 @@ def build_crafter_data(config: CrafterDataConfig) -> Path:
         "history_rule": f"the last {config.history_length} action texts of the episode",
         "codebook": "none (no latent labels)",
     }
-    path = write_folder(config.output_dir, rows, settings, card, config.rows_per_shard, overwrite=config.overwrite)
+    path = write_folder(
+        config.output_dir, rows, settings, card, config.rows_per_shard, overwrite=config.overwrite
+    )
     logger.info("Crafter dataset: %s (%d episodes kept of %d)", path, len(episodes), played)
     return path

@@ -43,8 +43,9 @@ class Env(Protocol):
     def close(self) -> None: ...
 
 
-class BackendUnavailable(ImportError):
-    """A backend's optional dependency is not installed; the message names the install command."""
+class BackendUnavailable(ImportError, RuntimeError):
+    """A backend's optional dependency is not installed; the message names the install command (a RuntimeError
+    too, so the CLI prints it as one line)."""
 
 
 class UnknownBackendError(ValueError):

@@ -126,15 +126,15 @@ def _rollout(agent, specs, config: CrafterEvalConfig, hooks: RolloutHooks, desc:
             yield outcome
 
 
-def evaluate_crafter(agent: Any, config: CrafterEvalConfig | None = None) -> dict[str, Any]:
+def evaluate_crafter(agent: Any, config: CrafterEvalConfig | None = None, **agent_kwargs) -> dict[str, Any]:
     """Run the score and/or task protocols with `agent` (`random`, `scripted`, a model folder or an
-    Agent) and write the report; returns it."""
+    Agent; `agent_kwargs` go to a model's loader, e.g. max_new_tokens) and write the report; returns it."""
     config = config or CrafterEvalConfig()
     if config.episodes < 0 or config.task_episodes < 0:
         raise ValueError("episodes and task_episodes must be >= 0")
     if config.episodes == 0 and config.task_episodes == 0:
         raise ValueError("nothing to evaluate: set episodes (score) or task_episodes (success rate) > 0")
-    agent = load_crafter_agent(agent)
+    agent = load_crafter_agent(agent, **agent_kwargs)
     report: dict[str, Any] = {
         "agent": agent.name,
         "config": asdict(config) | {"output_dir": str(config.output_dir)},
