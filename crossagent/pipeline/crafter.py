@@ -37,6 +37,8 @@ class CrafterPlan:
     """Episodes per achievement task in each evaluation's success rate."""
     task_ticks: int = 300
     """Step budget of an achievement task (data and evaluation)."""
+    task_split: str | None = None
+    """Evaluate only the achievement tasks of this split (None: all 22)."""
     data_episodes_per_task: int = 4
     """Scripted episodes per in_domain/ood_seen achievement for the SFT data."""
     sft_max_steps: int = 300
@@ -57,7 +59,7 @@ def _evaluate(agent, config: PipelineConfig, name: str, **agent_kwargs) -> dict:
     plan = crafter_plan(config)
     eval_config = CrafterEvalConfig(
         episodes=plan.score_episodes, episode_length=plan.score_length, task_episodes=plan.task_episodes,
-        task_ticks=plan.task_ticks, num_envs=plan.num_envs, frame_size=get_preset(config.preset).model.image_size,
+        task_ticks=plan.task_ticks, split=plan.task_split, num_envs=plan.num_envs, frame_size=get_preset(config.preset).model.image_size,
         seed=config.seed, output_dir=config.output_dir / "eval" / name, progress=False,
     )  # fmt: skip
     report = evaluate_crafter(agent, eval_config, **agent_kwargs)
