@@ -54,6 +54,8 @@ class Preset:
     `STRLScriptArguments` or `CrossAgentSTRLConfig` (TRL's `GRPOConfig`)."""
     job: dict = field(default_factory=dict)
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
+    crafter: dict = field(default_factory=dict)
+    """`CrafterPlan` fields: the main job on Crafter (`crossagent pipeline --env crafter`)."""
 
 
 PAPER_MODELS: dict[str, str] = {
@@ -146,6 +148,9 @@ PRESETS: dict[str, Preset] = {
             eval_workers=2,
             eval_max_new_tokens=24,
         ),
+        # Crafter: 10 score episodes of Crafter's own protocol per agent; 4 scripted episodes per
+        # in_domain/ood_seen achievement (300 steps) for the data; 300 SFT steps on it.
+        crafter=dict(score_episodes=10, data_episodes_per_task=4, sft_max_steps=300),
     ),
     "small": Preset(
         name="small",

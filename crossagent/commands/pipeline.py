@@ -17,17 +17,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--restart", action="store_true", help="rerun stages that already finished")
+    parser.add_argument(
+        "--env", choices=("minesim", "crafter"), default="minesim",
+        help="the world: minesim (the method's job) or crafter (its stages on Crafter; needs crossagent[crafter])",
+    )  # fmt: skip
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    stages = None
+    default_dir = f"outputs/pipeline-{args.preset}"
+    if args.env == "crafter":
+        from crossagent.envs import check_backend
+        from crossagent.pipeline.crafter import CRAFTER_STAGES
+
+        check_backend("crafter")  # not installed: one line naming the install command
+        stages, default_dir = CRAFTER_STAGES, f"outputs/pipeline-crafter-{args.preset}"
     config = PipelineConfig(
         preset=args.preset,
-        output_dir=args.output_dir or pathlib.Path(f"outputs/pipeline-{args.preset}"),
+        output_dir=args.output_dir or pathlib.Path(default_dir),
         seed=args.seed,
         restart=args.restart,
     )
-    state = run_pipeline(config)
+    state = run_pipeline(config, stages)
     print(f"pipeline finished: {config.output_dir / 'pipeline.json'}")
     for name, record in state["stages"].items():
         print(f"  {name:14s} {record['seconds']:8.1f} s")

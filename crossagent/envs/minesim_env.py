@@ -42,6 +42,7 @@ class MineSimEnv(gym.Env):
     """One MineSim world as a gymnasium env taking MineRL-style raw action dicts."""
 
     metadata: ClassVar[dict] = {"render_modes": ["rgb_array"], "render_fps": 20}
+    backend = "minesim"
 
     def __init__(
         self,
@@ -96,6 +97,12 @@ class MineSimEnv(gym.Env):
 
     def render(self) -> np.ndarray:
         return self.sim.render().copy()
+
+    def executors(self, codebook=None):
+        """The scripted executors of every space, bound to this world (latent: with `codebook`)."""
+        from crossagent.executors.dispatch import minesim_executors
+
+        return minesim_executors(self.sim, codebook=codebook)
 
     def get_state(self) -> bytes:
         return self.sim.get_state()

@@ -60,6 +60,8 @@ class EvalConfig:
     """Rendered frame side; default the agent's `frame_size` (a model's input size), else 128."""
     history_length: int = 8
     """Previous action texts shown to the agent."""
+    env: str = "minesim"
+    """The env backend the episodes run in (`crossagent.envs.BACKENDS`); tasks must be that backend's."""
     progress: bool = True
     """Show a tqdm bar with the live success rate."""
     workers: int = 1
@@ -137,6 +139,7 @@ def run_evaluation(
             history_length=config.history_length,
             max_retries=config.max_retries,
             frame_size=frame_size,
+            env=config.env,
         )
         successes, finished = sum(r.success for r in done), len(done)
         total = len(done) + len(pending)

@@ -9,9 +9,9 @@ instructions and histories; each output is parsed and starts the executor of its
 output starts a one-tick no-op and is counted). Then every world is stepped one raw tick at a time
 from its own executor until that executor is done; a world whose executor is done waits (its world
 does not advance) until the others are done too, so the next call again batches every world. A
-world's episode ends at the task's first success event or its step budget, and the world is reset
-with the next pending episode at once. Waiting changes nothing an agent sees (no world time passes),
-and it keeps the batch full. An environment crash (any exception from `reset` or `step`) replaces
+world's episode ends at the task's first success event, its step budget or the env's `terminated`
+(the player died), and the world is reset with the next pending episode at once. Waiting changes
+nothing an agent sees (no world time passes), and it keeps the batch full. An environment crash (any exception from `reset` or `step`) replaces
 that world with a fresh env and replays the episode from its start, at most `max_retries` times;
 then the episode is recorded as failed with the error.
 """
@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from crossagent.envs import check_backend, make_env
 from crossagent.executors.cost import INVALID, ActionCost
 from crossagent.executors.dispatch import ExecutorSet, minesim_executors
 from crossagent.rollout.records import DecisionRecord, EpisodeOutcome, EpisodeSpec, RolloutHooks
@@ -47,18 +48,22 @@ class RolloutConfig:
     """Restarts of an episode after environment crashes before it is recorded as failed."""
     frame_size: int = 128
     """Side of the square frames the default env renders."""
+    env: str = "minesim"
+    """The backend the default env factory builds (`crossagent.envs.BACKENDS`: minesim, minerl, crafter)."""
 
 
-def default_env_factory(frame_size: int = 128) -> Callable[[], Any]:
-    """MineSim gym envs rendering `frame_size` x `frame_size` frames."""
-    from crossagent.envs.minesim_env import MineSimEnv
-
-    return lambda: MineSimEnv(width=frame_size, height=frame_size)
+def default_env_factory(frame_size: int = 128, env: str = "minesim") -> Callable[[], Any]:
+    """Envs of backend `env` rendering `frame_size` x `frame_size` frames (`crossagent.envs.make_env`)."""
+    check_backend(env)  # an unknown name or a missing install fails here, before any world is built
+    return functools.partial(make_env, env, frame_size=frame_size)
 
 
 def default_executor_factory(env: Any, codebook: Any = None) -> ExecutorSet:
-    """The scripted executors of every space, bound to the env's MineSim (latent: with `codebook`)."""
-    return minesim_executors(env.unwrapped.sim, codebook=codebook)
+    """The env's own executors (`Env.executors`), latent with `codebook`; a bare MineSim env's otherwise."""
+    unwrapped = env.unwrapped
+    if hasattr(unwrapped, "executors"):
+        return unwrapped.executors(codebook=codebook)
+    return minesim_executors(unwrapped.sim, codebook=codebook)
 
 
 def agent_executor_factory(agent: Any) -> Callable[[Any], ExecutorSet]:
@@ -107,7 +112,7 @@ def run_rollout(
     if config.num_envs < 1:
         raise ValueError(f"num_envs must be >= 1, got {config.num_envs}")
     hooks = hooks or RolloutHooks()
-    env_factory = env_factory or default_env_factory(config.frame_size)
+    env_factory = env_factory or default_env_factory(config.frame_size, config.env)
     executor_factory = executor_factory or agent_executor_factory(agent)
     loop = _Loop(agent, config, env_factory, executor_factory, hooks)
     yield from loop.run(iter(episodes))
@@ -236,7 +241,7 @@ class _Loop:
                     world.executor = None
                     continue
                 try:
-                    world.observation, _, _, _, info = world.env.step(action)
+                    world.observation, _, terminated, _, info = world.env.step(action)
                 except Exception as error:
                     if self._crashed(world, error):
                         self._begin(world, world.outcome.spec, world.outcome)
@@ -251,7 +256,7 @@ class _Loop:
                     on_tick(world.slot, action, events)
                 task = world.spec.task
                 outcome.success = any(task.success.matches(kind, name) for _, kind, name in events)
-                if outcome.success or outcome.steps >= task.max_ticks:
+                if outcome.success or terminated or outcome.steps >= task.max_ticks:
                     self._finish(world, outcome)
                     self._next(world, pending)
                     continue

@@ -189,6 +189,11 @@ def _drop_table(name: str) -> list[loot.Drop]:
     return [loot.Drop(item, 1.0, 1, 1)] if item in mc().items_name and item != "air" else []
 
 
+def drop_items(name: str) -> frozenset[str]:
+    """Every item breaking block `name` can drop (with the right tool), e.g. stone -> {cobblestone}."""
+    return frozenset(drop.item for drop in _drop_table(name))
+
+
 def block_drops(name: str, held_item: str | None, rng: loot.Rng) -> list[tuple[str, int]]:
     """Items dropped when a player breaks block `name` with `held_item` (no enchantments).
 
