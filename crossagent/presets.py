@@ -6,6 +6,7 @@
     preset.data                        # MixedBuildConfig fields of the preset's mixed-action dataset
     preset.sft                         # SFT argument defaults of any SFT run of the preset (TRL names)
     preset.job                         # JobPlan fields: what `crossagent pipeline --preset NAME` trains
+    preset.pretrain                    # perception data and pretraining of the base model SFT starts from
 
 The values are plain data so that every layer can read them: the model builder
 (`crossagent.models.presets`), the dataset builder (`crossagent.datasets.config`), SFT
@@ -51,6 +52,10 @@ class Preset:
     `SFTScriptArguments`, `CrossAgentSFTConfig` (TRL's `SFTConfig`) or TRL's `ModelConfig`."""
     job: dict = field(default_factory=dict)
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
+    pretrain: dict = field(default_factory=dict)
+    """Perception pretraining of the base model every SFT starts from: `data` (`PerceptionBuildConfig`
+    fields of its dataset) and `train` (argument defaults of `trainers/pretrain.py`: fields of
+    `PretrainScriptArguments`, `CrossAgentSFTConfig` or TRL's `ModelConfig`)."""
 
 
 PAPER_MODELS: dict[str, str] = {
@@ -102,6 +107,7 @@ PRESETS: dict[str, Preset] = {
         ),
         job=dict(
             sft_models=PAPER_MODELS,
+            pretrain=True,
             # Same optimizer budget per baseline (540 steps of 8 rows: 3.4 epochs of a decision-point config,
             # 0.9 of the dense raw one); CrossAgent's mixed config has a row per space per decision, so
             # 1,290 steps give it 1.5 epochs.
@@ -116,6 +122,18 @@ PRESETS: dict[str, Preset] = {
             eval_num_envs=64,
             eval_workers=2,
             eval_max_new_tokens=24,
+        ),
+        pretrain=dict(
+            data=dict(train_scenes=1500, test_scenes=150, image_size=_TINY_MODEL.image_size),
+            train=dict(
+                per_device_train_batch_size=16,
+                learning_rate=1e-3,
+                warmup_steps=50,
+                max_steps=1500,
+                save_steps=250,
+                logging_steps=50,
+                dataloader_num_workers=0,
+            ),
         ),
     ),
     "small": Preset(
@@ -140,6 +158,17 @@ PRESETS: dict[str, Preset] = {
             eval_episodes_per_task=8,
             eval_num_envs=128,
             eval_workers=2,
+        ),
+        pretrain=dict(
+            data=dict(train_scenes=30000, test_scenes=500, image_size=_SMALL_MODEL.image_size, workers=8),
+            train=dict(
+                per_device_train_batch_size=32,
+                learning_rate=3e-4,
+                warmup_steps=200,
+                num_train_epochs=2.0,
+                save_steps=1000,
+                dataloader_num_workers=4,
+            ),
         ),
     ),
 }

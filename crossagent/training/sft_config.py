@@ -196,35 +196,32 @@ class SFTArguments(NamedTuple):
 
 
 ARGUMENT_TYPES = (SFTScriptArguments, CrossAgentSFTConfig, ModelConfig)
-FIELD_OWNERS: dict[str, type] = {
-    f.name: cls for cls in reversed(ARGUMENT_TYPES) for f in dataclasses.fields(cls) if f.init
-}
-"""Field name -> the dataclass that takes it (a name in two of them goes to the first in ARGUMENT_TYPES)."""
+
+
+def arguments_from_fields(types: tuple[type, ...], defaults: dict, **fields) -> tuple:
+    """Instances of `types` from `defaults` then flat `fields` (each goes to the dataclass that owns it; a
+    name in two of them to the first); a clear error naming any unknown field."""
+    owners = {f.name: cls for cls in reversed(types) for f in dataclasses.fields(cls) if f.init}
+    values = {**defaults, **{k: v for k, v in fields.items() if v is not None}}
+    unknown = sorted(set(values) - set(owners))
+    if unknown:
+        hints = {name: difflib.get_close_matches(name, owners, n=1) for name in unknown}
+        said = ", ".join(f"{n!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for n, h in hints.items())
+        raise ValueError(f"unknown argument(s) {said}; the fields of {[c.__name__ for c in types]}")
+    return tuple(cls(**{k: v for k, v in values.items() if owners[k] is cls}) for cls in types)
 
 
 def sft_arguments(preset: str = "tiny", **fields) -> SFTArguments:
     """The arguments of a run from a preset and flat `fields` (each goes to the dataclass that owns it)."""
-    values = {
-        **get_preset(preset).sft,
-        "preset": preset,
-        **{k: v for k, v in fields.items() if v is not None},
-    }
-    unknown = sorted(set(values) - set(FIELD_OWNERS))
-    if unknown:
-        hints = {name: difflib.get_close_matches(name, FIELD_OWNERS, n=1) for name in unknown}
-        said = ", ".join(f"{n!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for n, h in hints.items())
-        raise ValueError(
-            f"unknown SFT argument(s) {said}; the fields of {[c.__name__ for c in ARGUMENT_TYPES]}"
-        )
-    parts = {cls: {k: v for k, v in values.items() if FIELD_OWNERS[k] is cls} for cls in ARGUMENT_TYPES}
-    return SFTArguments(*(cls(**parts[cls]) for cls in ARGUMENT_TYPES))
+    defaults = {**get_preset(preset).sft, "preset": preset}
+    return SFTArguments(*arguments_from_fields(ARGUMENT_TYPES, defaults, **fields))
 
 
-def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
-    """Parse TRL-style flags (`--config run.yaml`, `--learning_rate`, `--use_peft`, ...) with `--preset`.
+def parse_preset_arguments(types: tuple[type, ...], preset_defaults, argv: list[str] | None = None) -> tuple:
+    """Parse TRL-style flags (`--config run.yaml`, `--learning_rate`, ...) with `--preset` into `types`.
 
-    The preset (from `--preset`, else the YAML file's `preset:`, else `tiny`) sets the defaults that the
-    YAML file and then the command line override.
+    The preset (from `--preset`, else the YAML file's `preset:`, else `tiny`) sets the defaults
+    (`preset_defaults(preset)`) that the YAML file and then the command line override.
     """
     import sys
 
@@ -238,15 +235,19 @@ def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
             loaded = yaml.safe_load(handle)
         preset = loaded.get("preset") if isinstance(loaded, dict) else None
     preset = preset or "tiny"
-    parser = TrlParser(ARGUMENT_TYPES)
+    parser = TrlParser(types)
     # A bad flag or YAML value is one line naming it (argparse's own "error:" line), not the 300-line usage.
     parser.print_usage = lambda file=None: print(  # type: ignore[method-assign]
         f"usage: {parser.prog} [--config FILE.yaml] [--FIELD VALUE ...]; --help lists every field",
         file=file or sys.stderr,
     )
-    parser.set_defaults_with_config(**get_preset(preset).sft, preset=preset)
-    script, training, model = parser.parse_args_and_config(argv)
-    return SFTArguments(script, training, model)
+    parser.set_defaults_with_config(**preset_defaults(preset), preset=preset)
+    return tuple(parser.parse_args_and_config(argv))
+
+
+def parse_sft_arguments(argv: list[str] | None = None) -> SFTArguments:
+    """Parse an SFT run's flags; the preset's `sft` settings are the defaults (see `parse_preset_arguments`)."""
+    return SFTArguments(*parse_preset_arguments(ARGUMENT_TYPES, lambda name: get_preset(name).sft, argv))
 
 
 def _preset_parser() -> argparse.ArgumentParser:
