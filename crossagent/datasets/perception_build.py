@@ -130,6 +130,7 @@ def _pools() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
 
 def scene_rows(job: tuple) -> list[dict]:
     """Every row of one scene (run in a worker): `(split, index, seed, gui, views, image_size)`."""
+    from crossagent.sim.data.items import stack_size
     from crossagent.sim.labels import object_map
     from crossagent.sim.scene import SceneSpec
     from crossagent.sim.sim import MineSim
@@ -140,9 +141,9 @@ def scene_rows(job: tuple) -> list[dict]:
     sim = MineSim(size, size)
     row_id = f"{split}-{index:06d}"
     if gui:
+        stacks = [(rng.choice(items), slot) for slot in rng.sample(range(36), rng.randint(1, 8))]
         inventory = [
-            {"item": rng.choice(items), "count": rng.randint(1, 16), "slot": slot}
-            for slot in rng.sample(range(36), rng.randint(1, 8))
+            {"item": item, "count": rng.randint(1, min(16, stack_size(item))), "slot": slot} for item, slot in stacks
         ]
         scene = SceneSpec.from_dict({"seed": seed, "open_gui": rng.choice(GUI_KINDS), "inventory": inventory})
         sim.reset(scene)
@@ -187,9 +188,10 @@ def scene_rows(job: tuple) -> list[dict]:
 def _jobs(config: PerceptionBuildConfig, split: str, reserved: dict[int, str]) -> list[tuple]:
     count = config.train_scenes if split == "train" else config.test_scenes
     seeds = perception_seeds(split, count, reserved)
-    rng = random.Random(f"perception-{split}")
+    # Evenly spread screen scenes (not drawn by chance), so that every split has its share of them.
+    fraction = config.gui_fraction
     return [
-        (split, i, seed, rng.random() < config.gui_fraction, config.views_per_scene, config.image_size)
+        (split, i, seed, int((i + 1) * fraction) > int(i * fraction), config.views_per_scene, config.image_size)
         for i, seed in enumerate(seeds)
     ]
 

@@ -72,6 +72,9 @@ def held_out_rows(folder: str, configs: tuple[str, ...], split: str, per_config:
     """At most `per_config` rows of each config's held-out split (the first ones: a fixed sample)."""
     rows = []
     for config in configs:
+        if split not in datasets.get_dataset_split_names(folder, config):
+            logger.warning("perception config %s has no %s split: not scored", config, split)
+            continue
         part = load_perception(folder, config, split)
         rows.extend(part.select(range(min(len(part), per_config or len(part)))))
     return rows
