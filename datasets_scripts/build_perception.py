@@ -24,7 +24,9 @@ from crossagent.presets import PRESET_NAMES, get_preset
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output-dir", type=pathlib.Path, default=pathlib.Path("outputs/datasets/perception"))
+    parser.add_argument(
+        "--output-dir", type=pathlib.Path, default=pathlib.Path("outputs/datasets/perception")
+    )
     parser.add_argument("--preset", default="tiny", choices=PRESET_NAMES, help="sets the defaults below")
     for spec in dataclasses.fields(PerceptionBuildConfig):
         parser.add_argument(f"--{spec.name.replace('_', '-')}", type=type(spec.default), default=None)
@@ -32,7 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     fields = dict(get_preset(args.preset).pretrain.get("data", {}))
-    fields.update({k: v for k, v in vars(args).items() if k in PerceptionBuildConfig.__dataclass_fields__ and v is not None})
+    fields.update(
+        {
+            k: v
+            for k, v in vars(args).items()
+            if k in PerceptionBuildConfig.__dataclass_fields__ and v is not None
+        }
+    )
     try:
         summary = build_perception(PerceptionBuildConfig(**fields), args.output_dir, overwrite=args.overwrite)
     except (ValueError, FileExistsError) as error:

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossagent.sim.labels import CODES, NAMES, SKY, ObjectMap, hud_mask
-from modeling_crossagent.action_spaces import OBJECT_REF_END, OBJECT_REF_START, POINT_END, POINT_MAX, POINT_START
+from modeling_crossagent.action_spaces import (
+    OBJECT_REF_END,
+    OBJECT_REF_START,
+    POINT_END,
+    POINT_MAX,
+    POINT_START,
+)
 from modeling_crossagent.processing_crossagent import check_frame
 
 CONFIGS: tuple[str, ...] = ("point", "locate", "identify", "gui", "count")
@@ -81,7 +87,9 @@ def pack_mask(mask: np.ndarray) -> bytes:
 
 
 def unpack_mask(data: bytes, height: int, width: int) -> np.ndarray:
-    return np.unpackbits(np.frombuffer(data, np.uint8), count=height * width).reshape(height, width).astype(bool)
+    return (
+        np.unpackbits(np.frombuffer(data, np.uint8), count=height * width).reshape(height, width).astype(bool)
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import pathlib
 import random
 from dataclasses import asdict, dataclass
 
@@ -143,7 +142,8 @@ def scene_rows(job: tuple) -> list[dict]:
     if gui:
         stacks = [(rng.choice(items), slot) for slot in rng.sample(range(36), rng.randint(1, 8))]
         inventory = [
-            {"item": item, "count": rng.randint(1, min(16, stack_size(item))), "slot": slot} for item, slot in stacks
+            {"item": item, "count": rng.randint(1, min(16, stack_size(item))), "slot": slot}
+            for item, slot in stacks
         ]
         scene = SceneSpec.from_dict({"seed": seed, "open_gui": rng.choice(GUI_KINDS), "inventory": inventory})
         sim.reset(scene)
@@ -191,7 +191,14 @@ def _jobs(config: PerceptionBuildConfig, split: str, reserved: dict[int, str]) -
     # Evenly spread screen scenes (not drawn by chance), so that every split has its share of them.
     fraction = config.gui_fraction
     return [
-        (split, i, seed, int((i + 1) * fraction) > int(i * fraction), config.views_per_scene, config.image_size)
+        (
+            split,
+            i,
+            seed,
+            int((i + 1) * fraction) > int(i * fraction),
+            config.views_per_scene,
+            config.image_size,
+        )
         for i, seed in enumerate(seeds)
     ]
 
@@ -207,7 +214,9 @@ def build_rows(config: PerceptionBuildConfig) -> dict[str, list[dict]]:
     else:
         import multiprocessing
 
-        pool = concurrent.futures.ProcessPoolExecutor(config.workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = concurrent.futures.ProcessPoolExecutor(
+            config.workers, mp_context=multiprocessing.get_context("spawn")
+        )
         results = pool.map(scene_rows, flat, chunksize=8)
     try:
         for job, scene in tqdm(zip(flat, results), total=len(flat), desc="perception scenes"):
@@ -229,7 +238,9 @@ def write_perception(rows: dict[str, list[dict]], output_dir, config: Perception
                 part = [r for r in rows[split] if r["config"] == name]
                 if part:
                     dataset = datasets.Dataset.from_list(part, features=FEATURES)
-                    path = write_fingerprinted_shard(dataset, staging / "data" / name, f"{split}-00000-of-00001")
+                    path = write_fingerprinted_shard(
+                        dataset, staging / "data" / name, f"{split}-00000-of-00001"
+                    )
                     shards.setdefault(name, {})[split] = f"data/{name}/{path}"
         total = sum(len(r) for r in rows.values())
         card_data = DatasetCardData(
@@ -255,10 +266,14 @@ def build_perception(config: PerceptionBuildConfig, output_dir, overwrite: bool 
 def load_perception(folder, config: str, split: str = "train") -> datasets.Dataset:
     """One config and split of a perception folder; a clear error for an unknown config or split."""
     if config not in questions.CONFIGS:
-        raise ValueError(f"config={config!r} is not a perception config; choose one of {list(questions.CONFIGS)}")
+        raise ValueError(
+            f"config={config!r} is not a perception config; choose one of {list(questions.CONFIGS)}"
+        )
     names = datasets.get_dataset_config_names(str(folder))
     if config not in names:
-        raise ValueError(f"config={config!r}: dataset {folder} has no such config (it has {names}); rebuild it")
+        raise ValueError(
+            f"config={config!r}: dataset {folder} has no such config (it has {names}); rebuild it"
+        )
     if split not in SPLITS:
         raise ValueError(f"split={split!r} is unknown; choose one of {list(SPLITS)}")
     return datasets.load_dataset(str(folder), config, split=split)

@@ -27,7 +27,9 @@ from crossagent.datasets.perception import (
 from crossagent.training.sft_collator import frame_array
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
-POINT_RE = re.compile(r"<\|object_ref_start\|>(.*?)<\|object_ref_end\|><\|point_start\|>\((\d+),(\d+)\)<\|point_end\|>")
+POINT_RE = re.compile(
+    r"<\|object_ref_start\|>(.*?)<\|object_ref_end\|><\|point_start\|>\((\d+),(\d+)\)<\|point_end\|>"
+)
 POINT_KINDS = ("point", "gui_point")
 """Kinds whose answer is a point, scored by what is under it."""
 CENTRE = (500, 500)
@@ -106,7 +108,7 @@ def summarize(rows, predictions: list[str], majority: dict[str, str]) -> dict:
         if "distance" in results[0]:
             entry["median_distance"] = round(float(np.median(distances)), 1) if distances else None
         report.setdefault(config, {"kinds": {}})["kinds"][kind] = entry
-    for config, entry in report.items():
+    for entry in report.values():
         kinds = entry["kinds"].values()
         entry["rows"] = sum(k["rows"] for k in kinds)
         entry["accuracy"] = round(sum(k["correct"] * k["rows"] for k in kinds) / entry["rows"], 4)

@@ -55,11 +55,15 @@ class CrossAgentPretrainTrainer(CrossAgentSFTTrainer):
         context = {**self.card_context, "global_step": self.state.global_step}
         data = crossagent_model_data(context["model_name"], tags=["pretraining", "perception", "trl"])
         try:
-            save_card(model_card(CARD_TEMPLATE, data, **context), pathlib.Path(self.args.output_dir) / CARD_FILE)
+            save_card(
+                model_card(CARD_TEMPLATE, data, **context), pathlib.Path(self.args.output_dir) / CARD_FILE
+            )
             self.card_error = None
         except Exception:
             self.card_error = traceback.format_exc()
-            logger.error("the model card of %s could not be written:\n%s", self.args.output_dir, self.card_error)
+            logger.error(
+                "the model card of %s could not be written:\n%s", self.args.output_dir, self.card_error
+            )
 
 
 def load_train_rows(folder: str, configs: tuple[str, ...]) -> datasets.Dataset:
@@ -113,7 +117,9 @@ def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> di
         callbacks=callbacks,
         card_context=card_context,
     )
-    logger.info("pretraining on %d rows (%s), resume from %s", len(train), ",".join(script.configs), checkpoint)
+    logger.info(
+        "pretraining on %d rows (%s), resume from %s", len(train), ",".join(script.configs), checkpoint
+    )
     result = trainer.train(resume_from_checkpoint=checkpoint)
     save_model_folder(trainer, processor, output_dir)
     summary = {
@@ -126,12 +132,21 @@ def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> di
     card_context["training"] = summary
     if trainer.is_world_process_zero():
         if script.dataset_test_split:
-            rows = held_out_rows(script.dataset_name, script.configs, script.dataset_test_split, script.max_eval_rows)
-            card_context["metrics"] = perception_report(trainer.model, processor, rows, majority_answers(train_kinds))
+            rows = held_out_rows(
+                script.dataset_name, script.configs, script.dataset_test_split, script.max_eval_rows
+            )
+            card_context["metrics"] = perception_report(
+                trainer.model, processor, rows, majority_answers(train_kinds)
+            )
             write_text_atomic(output_dir / METRICS_FILE, json.dumps(card_context["metrics"], indent=2))
         write_text_atomic(output_dir / "pretrain_config.yaml", yaml.safe_dump(settings, sort_keys=False))
         trainer.create_model_card(model_name=card_context["model_name"])
-        run = {"config": settings, "data": card_context["data"], "training": summary, "metrics": card_context["metrics"]}
+        run = {
+            "config": settings,
+            "data": card_context["data"],
+            "training": summary,
+            "metrics": card_context["metrics"],
+        }
         write_text_atomic(output_dir / RUN_FILE, json.dumps(run, indent=2))
     trainer.accelerator.wait_for_everyone()
     return {"output_dir": str(output_dir), "metrics": card_context["metrics"], **summary}

@@ -26,10 +26,13 @@ class PretrainScriptArguments(ScriptArguments):
 
     dataset_configs: str = field(
         default=",".join(PERCEPTION_CONFIGS),
-        metadata={"help": f"Comma-separated perception configs to train on (of {', '.join(PERCEPTION_CONFIGS)})."},
+        metadata={
+            "help": f"Comma-separated perception configs to train on (of {', '.join(PERCEPTION_CONFIGS)})."
+        },
     )
     dataset_test_split: str = field(
-        default="test", metadata={"help": "Held-out split (unseen worlds) scored after training ('' skips it)."}
+        default="test",
+        metadata={"help": "Held-out split (unseen worlds) scored after training ('' skips it)."},
     )
     max_eval_rows: int | None = field(
         default=100, metadata={"help": "Rows per config scored after training (None: all)."}
