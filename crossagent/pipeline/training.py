@@ -80,9 +80,10 @@ def stage_pretrain(config: PipelineConfig) -> dict:
         logger.info("pretrain: already trained (%s)", out / RUN_FILE)
         run = json.loads((out / RUN_FILE).read_text())
         return {"data_seconds": round(data_seconds, 1), **run["training"], "metrics": run["metrics"]}
+    # The preset's training fields travel explicitly: the spawned process reads the preset table afresh.
     fields = dict(
         preset=config.preset, dataset_name=str(data), output_dir=str(out), seed=config.seed, disable_tqdm=True,
-        num_threads=2, **_restart_fields(out),
+        num_threads=2, **settings.get("train", {}), **_restart_fields(out),
     )  # fmt: skip
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:

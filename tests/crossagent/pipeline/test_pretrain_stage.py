@@ -35,6 +35,7 @@ def test_pretrain_comes_before_sft():
     assert names.index("pretrain") < names.index("sft")
 
 
+@pytest.mark.slow  # ~75 s on 2 shared cores: a data build, a pretraining and an SFT in spawned processes
 def test_sft_starts_from_the_pretrained_base(small_job):
     out = small_job.output_dir
     summary = stage_pretrain(small_job)
