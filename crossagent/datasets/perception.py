@@ -147,11 +147,13 @@ def object_mask(labels: ObjectMap, name: str) -> np.ndarray:
 
 def _row(row_id: str, config: str, kind: str, frame: np.ndarray, question: str, answer: str, obj: str = "",
          mask: np.ndarray | None = None, centroids=(), answer_point=None) -> dict:  # fmt: skip
+    if obj and obj != EMPTY_SLOT:
+        check_object(obj)
     return {
         "id": row_id,
         "config": config,
         "kind": kind,
-        "image": frame,
+        "image": check_frame(frame, "image"),
         "instruction": question,
         "history": [],
         "action_space": "perception",

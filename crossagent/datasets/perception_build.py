@@ -148,7 +148,7 @@ def scene_rows(job: tuple) -> list[dict]:
         scene = SceneSpec.from_dict({"seed": seed, "open_gui": rng.choice(GUI_KINDS), "inventory": inventory})
         sim.reset(scene)
         sim.gui.move_cursor(rng.uniform(-400, 400), rng.uniform(-400, 400))
-        frame = sim.render().copy()
+        frame = questions.checked_frame(sim.render().copy(), size)
         rows = questions.gui_rows(sim, frame, rng, row_id)
     else:
         placed_blocks = rng.sample(blocks, rng.randint(1, 3))
@@ -169,7 +169,7 @@ def scene_rows(job: tuple) -> list[dict]:
         for view in range(views):
             if view:
                 sim.player.turn(rng.uniform(-25, 25), rng.uniform(-60, 60))
-            frame = sim.render().copy()
+            frame = questions.checked_frame(sim.render().copy(), size)
             shown = questions.View(frame, object_map(sim), tuple(placed_blocks + placed_mobs))
             vid = f"{row_id}-v{view}"
             for row in (
