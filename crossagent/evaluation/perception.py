@@ -24,7 +24,6 @@ from crossagent.datasets.perception import (
     point_to_pixel,
     unpack_mask,
 )
-from crossagent.training.sft_collator import frame_array
 from modeling_crossagent.action_spaces import ACTION_SPACES
 
 POINT_RE = re.compile(
@@ -35,6 +34,11 @@ POINT_KINDS = ("point", "gui_point")
 CENTRE = (500, 500)
 NEAR = 50
 """A point within this distance (of 1000) of a visible centroid counts as `within_50`."""
+
+
+def frame_array(image) -> np.ndarray:
+    """A dataset image (PIL, from the Image column) or array -> (H, W, 3) uint8."""
+    return np.asarray(image.convert("RGB") if hasattr(image, "convert") else image, dtype=np.uint8)
 
 
 def answer_point(text: str) -> tuple[str, tuple[int, int]] | None:
