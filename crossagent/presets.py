@@ -6,6 +6,7 @@
     preset.data                        # MixedBuildConfig fields of the preset's mixed-action dataset
     preset.sft                         # SFT argument defaults of any SFT run of the preset (TRL names)
     preset.job                         # JobPlan fields: what `crossagent pipeline --preset NAME` trains
+    preset.pretrain                    # perception data and pretraining of the base model SFT starts from
 
 The values are plain data so that every layer can read them: the model builder
 (`crossagent.models.presets`), the dataset builder (`crossagent.datasets.config`), SFT
@@ -56,6 +57,10 @@ class Preset:
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
     crafter: dict = field(default_factory=dict)
     """`CrafterPlan` fields: the main job on Crafter (`crossagent pipeline --env crafter`)."""
+    pretrain: dict = field(default_factory=dict)
+    """Perception pretraining of the base model every SFT starts from: `data` (`PerceptionBuildConfig`
+    fields of its dataset) and `train` (argument defaults of `trainers/pretrain.py`: fields of
+    `PretrainScriptArguments`, `CrossAgentSFTConfig` or TRL's `ModelConfig`)."""
 
 
 PAPER_MODELS: dict[str, str] = {
@@ -125,6 +130,10 @@ PRESETS: dict[str, Preset] = {
         ),
         job=dict(
             sft_models=PAPER_MODELS,
+            # No perception pretraining yet: after 600 steps the tiny base points no better than the centre
+            # guess (docs/perception.md), so it would add its time and change nothing measured. The
+            # `pretrain` stage runs when this is True (the small preset sets it).
+            pretrain=False,
             # Same optimizer budget per baseline: 1,000 steps of 8 rows (0.9 epoch of a decision-point config
             # of the broad data, 0.4 of the dense raw one); CrossAgent's mixed config has a row per space per
             # decision, so 2,400 steps give it 0.55 epoch. (The 30-task data of the previous release took
@@ -151,6 +160,21 @@ PRESETS: dict[str, Preset] = {
         # Crafter: 10 score episodes of Crafter's own protocol per agent; 4 scripted episodes per
         # in_domain/ood_seen achievement (300 steps) for the data; 300 SFT steps on it.
         crafter=dict(score_episodes=10, data_episodes_per_task=4, sft_max_steps=300),
+        # 13,885 train rows (~4 min to build on the shared cores, ~1.5 min idle: 0.11 s per scene and process).
+        # 1,000 steps of 16 rows (1.2 epochs) are sized to the stage's 15-minute budget from SFT's idle
+        # throughput; the runs of docs/perception.md were measured on shared cores only.
+        pretrain=dict(
+            data=dict(train_scenes=1500, test_scenes=150, image_size=_TINY_MODEL.image_size),
+            train=dict(
+                per_device_train_batch_size=16,
+                learning_rate=1e-3,
+                warmup_steps=50,
+                max_steps=1000,
+                save_steps=250,
+                logging_steps=50,
+                dataloader_num_workers=0,
+            ),
+        ),
     ),
     "small": Preset(
         name="small",
@@ -182,12 +206,24 @@ PRESETS: dict[str, Preset] = {
             dataloader_num_workers=2,
         ),
         job=dict(
+            pretrain=True,
             sft_models=PAPER_MODELS,
             sft_overrides=dict(num_train_epochs=3.0),
             sft_parallel=1,
             eval_episodes_per_task=8,
             eval_num_envs=128,
             eval_workers=2,
+        ),
+        pretrain=dict(
+            data=dict(train_scenes=30000, test_scenes=500, image_size=_SMALL_MODEL.image_size, workers=8),
+            train=dict(
+                per_device_train_batch_size=32,
+                learning_rate=3e-4,
+                warmup_steps=200,
+                num_train_epochs=2.0,
+                save_steps=1000,
+                dataloader_num_workers=4,
+            ),
         ),
     ),
 }

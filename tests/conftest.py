@@ -46,6 +46,17 @@ def base_model_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def perception_dir(tmp_path_factory):
+    """A small perception dataset built from MineSim (48x48 frames, 12 + 8 scenes; read-only)."""
+    from crossagent.datasets.perception_build import PerceptionBuildConfig, build_perception
+
+    folder = tmp_path_factory.mktemp("perception") / "data"
+    config = PerceptionBuildConfig(train_scenes=12, test_scenes=8, gui_fraction=0.4, image_size=48, workers=1)
+    build_perception(config, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def built_wheel(tmp_path_factory) -> pathlib.Path:
     """The project's wheel, built from a copy of the checkout's files (a build writes build/ and *.egg-info/)."""
     listed = subprocess.run(

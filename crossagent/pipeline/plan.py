@@ -22,6 +22,9 @@ class JobPlan:
     sft_model_overrides: dict[str, dict] = field(default_factory=dict)
     """Per-model fields on top of `sft_overrides` (the mixed config has one row per space per decision,
     so CrossAgent sees each decision five times per epoch)."""
+    pretrain: bool = False
+    """Pretrain the base model on perception data first (the preset's `pretrain`); every SFT then starts
+    from it (`models/base`) instead of a random model."""
     sft_parallel: int = 1
     """SFT runs at once, each in its own process with one torch thread (2 on a 2-core CPU: one thread
     per process is 3-8x faster there than two threads sharing a process)."""

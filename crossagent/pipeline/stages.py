@@ -12,6 +12,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("environment", data.stage_environment),
     ("tasks", data.stage_tasks),
     ("mixed", data.stage_mixed),
+    ("pretrain", training.stage_pretrain),
     ("sft", training.stage_sft),
     ("strl", rl.stage_strl),
     ("relabel", rl.stage_relabel),

@@ -1,7 +1,9 @@
-"""The main job's training stages: cold-start SFT of CrossAgent and the single-space baselines.
+"""The main job's training stages: perception pretraining of the base model, then cold-start SFT of
+CrossAgent and the single-space baselines from it.
 
-Every model of the plan trains in its own spawned process (one torch thread), `sft_parallel` at a time. A
-finished model (its `sft_run.json`) is kept, a half-trained one continues from its last checkpoint.
+Every model of the plan trains in its own spawned process, SFT `sft_parallel` at a time (one torch thread
+each). A finished model (its `sft_run.json` / `pretrain_run.json`) is kept, a half-trained one continues
+from its last checkpoint.
 """
 
 from __future__ import annotations
@@ -39,6 +41,58 @@ def _train_one(config_fields: dict) -> dict:
     return summary
 
 
+BASE_MODEL = "base"
+"""The pretrained base model's name under `models/` (`model_dir(output_dir, BASE_MODEL)`)."""
+
+
+def _pretrain_one(fields: dict) -> dict:
+    """The pretraining run in a fresh process (two torch threads: it runs alone), logging to a file."""
+    import torch
+
+    from crossagent.training.pretrain import train_pretrain
+    from crossagent.training.pretrain_config import pretrain_arguments
+
+    torch.set_num_threads(fields.pop("num_threads"))
+    out = pathlib.Path(fields["output_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=out / "train.log", level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", force=True
+    )
+    return train_pretrain(pretrain_arguments(**fields))
+
+
+def stage_pretrain(config: PipelineConfig) -> dict:
+    """Build the perception data (data/perception) and pretrain the base model (models/base) on it."""
+    from crossagent.datasets.perception_build import PerceptionBuildConfig, build_perception
+    from crossagent.presets import get_preset
+    from crossagent.training.pretrain import RUN_FILE
+
+    if not config.plan.pretrain:
+        return {"skipped": "the preset's plan has pretrain=False: SFT starts from a random model"}
+    settings = get_preset(config.preset).pretrain
+    data = config.output_dir / "data" / "perception"
+    start = time.perf_counter()
+    if not (data / "README.md").is_file():  # the folder appears whole (staged), or not at all
+        build_perception(PerceptionBuildConfig(**settings.get("data", {})), data, overwrite=True)
+    data_seconds = time.perf_counter() - start
+    out = model_dir(config.output_dir, BASE_MODEL)
+    if (out / RUN_FILE).is_file():
+        logger.info("pretrain: already trained (%s)", out / RUN_FILE)
+        run = json.loads((out / RUN_FILE).read_text())
+        return {"data_seconds": round(data_seconds, 1), **run["training"], "metrics": run["metrics"]}
+    # The preset's training fields travel explicitly: the spawned process reads the preset table afresh.
+    fields = dict(
+        preset=config.preset, dataset_name=str(data), output_dir=str(out), seed=config.seed, disable_tqdm=True,
+        num_threads=2, **settings.get("train", {}), **_restart_fields(out),
+    )  # fmt: skip
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        logger.info("pretrain: training the base model, log in %s/train.log", out)
+        summary = pool.submit(_pretrain_one, fields).result()
+    keep = ("global_step", "train_loss", "train_runtime_s", "resumed_from", "metrics")
+    return {"data_seconds": round(data_seconds, 1), **{k: summary[k] for k in keep}}
+
+
 def sft_configs(config: PipelineConfig, plan: JobPlan) -> dict[str, dict]:
     """Model name -> the fields of its SFT arguments (checked here, before any process starts)."""
     from crossagent.training.sft_config import sft_arguments
@@ -53,6 +107,7 @@ def sft_configs(config: PipelineConfig, plan: JobPlan) -> dict[str, dict]:
             output_dir=str(model_dir(config.output_dir, name)),
             seed=config.seed,
             disable_tqdm=True,
+            model_name_or_path=str(model_dir(config.output_dir, BASE_MODEL)) if plan.pretrain else None,
             **{**plan.sft_overrides, **plan.sft_model_overrides.get(name, {})},
         )
         sft_arguments(**fields)  # a bad field fails now, not in a worker ten minutes later

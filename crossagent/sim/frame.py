@@ -45,6 +45,8 @@ class FrameRenderer:
         )
         self.frame = np.zeros((height, width, 3), np.uint8)
         self.depth = np.zeros((height, width), np.float64)
+        self.mob_ids = np.full((height, width), -1, np.int32)
+        """Index of the mob drawn at each pixel of the last world frame, -1 where none (see `labels.py`)."""
         self._no_target = np.array([-1, -1, -1], np.int64)
         self._hotbar_items = np.full(9, -1, np.int64)
         self._hotbar_counts = np.zeros(9, np.int64)
@@ -56,6 +58,12 @@ class FrameRenderer:
     def ray(self, player, u: float, v: float) -> np.ndarray:
         """Unit direction through the normalised point (u, v) in [0, 1]^2 of the frame."""
         return screen_ray(camera_basis(player.yaw, player.pitch), u, v, self.fov, self.width / self.height)
+
+    def hits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per pixel of the last world frame drawn one ray per pixel: the hit distance (inf: sky), the hit
+        block cell ((H, W, 3), -1 for sky) and the distance at which the ray entered water (inf: none)."""
+        hit_t, hit_cell, _face, hit_water = self._scratch[:4]
+        return hit_t, hit_cell, hit_water
 
     def draw(self, sim) -> np.ndarray:
         world, player, mobs = sim.world, sim.player, sim.mobs
@@ -80,6 +88,7 @@ class FrameRenderer:
             player.eye, camera_basis(player.yaw, player.pitch), self.fov, sky_top, sky_horizon, light,
             self.view_distance, WATER_RGB, target, progress, mobs.boxes(), MOB_RGB[mobs.kind], mobs.alive,
             mobs.hurt > 0, 1 if sim.gui is None else GUI_BACKDROP_STRIDE, self.interpolate, self._scratch,
+            self.mob_ids,
         )  # fmt: skip
         if sim.gui is None:
             hotbar = tuple(sim.inventory.slots[:9])

@@ -296,6 +296,7 @@ def scratch_buffers(width: int, height: int) -> tuple:
 def render_world(
     out, depth, blocks, cells, ceiling, rgb_lut, eye, basis, fov_deg, sky_top, sky_horizon, light,
     view_dist, water_rgb, target, progress, boxes, box_rgb, box_alive, box_hurt, stride, interpolate, scratch,
+    mob_ids,
 ):  # fmt: skip
     """Draw the world into out (H, W, 3) uint8 and the hit distance of each pixel into depth.
 
@@ -303,8 +304,11 @@ def render_world(
     boxes (n, 6) are mob AABBs with colours box_rgb, drawn where box_alive, reddened while box_hurt.
     stride > 1 casts one ray per stride x stride block of pixels (the cheap backdrop behind GUIs);
     interpolate lets `_trace` fill pixels between equal neighbours without casting them. scratch holds
-    the per-pixel hit buffers (see `scratch_buffers`), reused between frames.
+    the per-pixel hit buffers (see `scratch_buffers`), reused between frames. mob_ids (H, W) receives the
+    index of the mob drawn at each pixel, -1 where none is (the ground truth of perception data: the block
+    at a pixel is the scratch buffers' hit cell).
     """
+    mob_ids[:, :] = -1
     sx, sy, sz = cells.shape
     # Views without reference counting: `_shade` and `cast` are inlined per pixel (see borrowed.py).
     flat, blocks, rgb_lut = borrowed(cells.reshape(-1)), borrowed(blocks), borrowed(rgb_lut)
@@ -356,6 +360,7 @@ def render_world(
         box_rgb,
         box_alive,
         box_hurt,
+        mob_ids,
     )
 
 
@@ -421,6 +426,7 @@ def _draw_boxes(
     box_rgb,
     alive,
     hurt,
+    mob_ids,
 ):
     """Draw mob boxes over the frame where they are nearer than the blocks, testing only the pixels
     inside each box's projected screen rectangle."""
@@ -446,6 +452,7 @@ def _draw_boxes(
                 if t >= depth[j, i] or t > view_dist:
                     continue
                 depth[j, i] = t
+                mob_ids[j, i] = m
                 if axis == 0:
                     shade = FACE_SHADE_X
                 elif axis == 1:

@@ -1,0 +1,152 @@
+"""Perception pretraining: a preset's model, from scratch, on MineSim perception questions (TRL's SFTTrainer).
+
+    from crossagent.training.pretrain import train_pretrain
+    from crossagent.training.pretrain_config import pretrain_arguments
+    summary = train_pretrain(pretrain_arguments("tiny", dataset_name="data/perception", output_dir="base"))
+
+The run is SFT's (`crossagent.training.sft`): the same trainer, collator and prompt (the question is the
+instruction, the answer the action, every space named in the system turn), the same checkpoints and
+resumption. Its output is the base model folder every later SFT starts from: weights, model code,
+processor, tokenizer, `pretrain_metrics.json` (accuracy per config on held-out worlds beside the trivial
+baselines), the model card, and last `pretrain_run.json`, the mark of a finished run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pathlib
+import traceback
+
+import datasets
+import yaml
+
+from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_card
+from crossagent.datasets.perception_build import load_perception
+from crossagent.evaluation.perception import majority_answers, perception_report
+from crossagent.files import write_text_atomic
+from crossagent.training.pretrain_config import PretrainArguments
+from crossagent.training.sft import (
+    CrossAgentSFTTrainer,
+    _arguments_dict,
+    build_model_and_processor,
+    check_output_dir,
+    resolve_checkpoint,
+    save_model_folder,
+    world_size,
+)
+from crossagent.training.sft_card import sft_card_fields
+from crossagent.training.sft_collator import ActionSFTCollator
+from modeling_crossagent.action_spaces import ACTION_SPACES
+
+logger = logging.getLogger(__name__)
+
+METRICS_FILE = "pretrain_metrics.json"
+RUN_FILE = "pretrain_run.json"
+CARD_TEMPLATE = "crossagent_pretrain.md.jinja"
+
+
+class CrossAgentPretrainTrainer(CrossAgentSFTTrainer):
+    """SFT's trainer with the pretraining card."""
+
+    def create_model_card(self, model_name=None, dataset_name=None, tags=None) -> None:
+        if not self.is_world_process_zero():
+            return
+        context = {**self.card_context, "global_step": self.state.global_step}
+        data = crossagent_model_data(context["model_name"], tags=["pretraining", "perception", "trl"])
+        try:
+            save_card(
+                model_card(CARD_TEMPLATE, data, **context), pathlib.Path(self.args.output_dir) / CARD_FILE
+            )
+            self.card_error = None
+        except Exception:
+            self.card_error = traceback.format_exc()
+            logger.error(
+                "the model card of %s could not be written:\n%s", self.args.output_dir, self.card_error
+            )
+
+
+def load_train_rows(folder: str, configs: tuple[str, ...]) -> datasets.Dataset:
+    """The train split of every chosen config, concatenated (the trainer's sampler shuffles)."""
+    parts = [load_perception(folder, config, "train") for config in configs]
+    return datasets.concatenate_datasets(parts)
+
+
+def held_out_rows(folder: str, configs: tuple[str, ...], split: str, per_config: int | None) -> list[dict]:
+    """At most `per_config` rows of each config's held-out split (the first ones: a fixed sample)."""
+    rows = []
+    for config in configs:
+        if split not in datasets.get_dataset_split_names(folder, config):
+            logger.warning("perception config %s has no %s split: not scored", config, split)
+            continue
+        part = load_perception(folder, config, split)
+        rows.extend(part.select(range(min(len(part), per_config or len(part)))))
+    return rows
+
+
+def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> dict:
+    """Run one pretraining; returns the summary also written to `<output_dir>/pretrain_run.json`."""
+    script, config, model_args = args
+    if model_args.model_name_or_path is not None:
+        logger.info("pretraining continues from %s (not from scratch)", model_args.model_name_or_path)
+    per_device, accumulation = config.batch_layout(world_size())
+    checkpoint = resolve_checkpoint(config.output_dir, config.resume_from_checkpoint)
+    check_output_dir(config.output_dir, checkpoint, config.overwrite_output_dir)
+    train = load_train_rows(script.dataset_name, script.configs)
+    train_kinds = train.select_columns(["kind", "action"])
+    model, processor = build_model_and_processor(args)
+    collator = ActionSFTCollator(processor, ACTION_SPACES)
+    output_dir = pathlib.Path(config.output_dir)
+    settings = _arguments_dict(args)
+    card_context = {
+        "model_name": config.hub_model_id or output_dir.name,
+        "config_yaml": sft_card_fields(settings)["card_config_yaml"],
+        "num_parameters": model.num_parameters(),
+        "data": {"configs": list(script.configs), "train_rows": len(train), "path": pathlib.Path(script.dataset_name).name},
+        "training": {"world_size": world_size(), "global_batch_size": per_device * world_size() * accumulation},
+        "metrics": {},
+    }  # fmt: skip
+    import dataclasses
+
+    trainer = CrossAgentPretrainTrainer(
+        model=model,
+        args=dataclasses.replace(config, gradient_accumulation_steps=accumulation, push_to_hub=False),
+        data_collator=collator,
+        train_dataset=train,
+        processing_class=processor,
+        callbacks=callbacks,
+        card_context=card_context,
+    )
+    logger.info(
+        "pretraining on %d rows (%s), resume from %s", len(train), ",".join(script.configs), checkpoint
+    )
+    result = trainer.train(resume_from_checkpoint=checkpoint)
+    save_model_folder(trainer, processor, output_dir)
+    summary = {
+        **card_context["training"],
+        "global_step": trainer.state.global_step,
+        "train_loss": result.training_loss,
+        "train_runtime_s": result.metrics.get("train_runtime"),
+        "resumed_from": checkpoint,
+    }
+    card_context["training"] = summary
+    if trainer.is_world_process_zero():
+        if script.dataset_test_split:
+            rows = held_out_rows(
+                script.dataset_name, script.configs, script.dataset_test_split, script.max_eval_rows
+            )
+            card_context["metrics"] = perception_report(
+                trainer.model, processor, rows, majority_answers(train_kinds)
+            )
+            write_text_atomic(output_dir / METRICS_FILE, json.dumps(card_context["metrics"], indent=2))
+        write_text_atomic(output_dir / "pretrain_config.yaml", yaml.safe_dump(settings, sort_keys=False))
+        trainer.create_model_card(model_name=card_context["model_name"])
+        run = {
+            "config": settings,
+            "data": card_context["data"],
+            "training": summary,
+            "metrics": card_context["metrics"],
+        }
+        write_text_atomic(output_dir / RUN_FILE, json.dumps(run, indent=2))
+    trainer.accelerator.wait_for_everyone()
+    return {"output_dir": str(output_dir), "metrics": card_context["metrics"], **summary}

@@ -1,0 +1,81 @@
+"""The perception dataset: a real (small) build from MineSim, its answers checked against the ground truth."""
+
+import numpy as np
+import pytest
+from datasets import load_dataset
+
+from crossagent.datasets.perception import (
+    CONFIGS,
+    check_object,
+    checked_frame,
+    grid_cell,
+    point_to_pixel,
+    unpack_mask,
+)
+from crossagent.datasets.perception_build import (
+    evaluation_seeds,
+    load_perception,
+    perception_seeds,
+)
+from crossagent.evaluation.perception import answer_point
+from crossagent.rollout.records import episode_seed
+from crossagent.tasks import load_suite
+
+
+def test_every_config_loads_offline_with_the_collator_columns(perception_dir):
+    for config in CONFIGS:
+        rows = load_dataset(str(perception_dir), config, split="train")
+        assert len(rows) > 0 and set(rows["config"]) == {config}
+        assert {"instruction", "image", "history", "action"} <= set(rows.column_names)
+        assert np.asarray(rows[0]["image"]).shape == (48, 48, 3)
+
+
+def test_point_answers_land_on_the_named_object(perception_dir):
+    rows = [r for r in load_perception(perception_dir, "point", "train") if r["kind"] == "point"]
+    assert rows
+    for row in rows:
+        name, point = answer_point(row["action"])
+        assert name == row["object"] and list(point) == row["answer_point"]
+        assert unpack_mask(row["mask"], 48, 48)[point_to_pixel(point, 48, 48)]
+
+
+def test_gui_slot_answers_land_on_a_slot_holding_the_item(perception_dir):
+    rows = [r for r in load_perception(perception_dir, "gui", "train") if r["kind"] == "gui_point"]
+    assert rows
+    for row in rows:
+        _, point = answer_point(row["action"])
+        assert unpack_mask(row["mask"], 48, 48)[point_to_pixel(point, 48, 48)]
+
+
+def test_locate_names_the_cell_of_a_visible_centroid(perception_dir):
+    for row in load_perception(perception_dir, "locate", "train"):
+        assert row["action"].rsplit(">", 1)[1].strip() in {grid_cell(c) for c in row["centroids"]}
+
+
+def test_world_seeds_are_disjoint_from_evaluation_and_between_splits(perception_dir):
+    reserved = evaluation_seeds()
+    task = load_suite()[0]
+    assert reserved[episode_seed(task, 3)] and reserved[task.seed + 5]
+    train = set(load_perception(perception_dir, "point", "train")["world_seed"])
+    test = set(load_perception(perception_dir, "point", "test")["world_seed"])
+    assert train and test and not train & test and not (train | test) & set(reserved)
+
+
+def test_a_seed_collision_is_an_error():
+    seed = perception_seeds("train", 1, {})[0]
+    with pytest.raises(ValueError, match="also the world of"):
+        perception_seeds("train", 1, {seed: "mine_block:dirt evaluation episode 0"})
+
+
+def test_bad_input_names_the_field(perception_dir):
+    with pytest.raises(ValueError, match="object='oak_logg'"):
+        check_object("oak_logg")
+    assert check_object("cow") == "cow"
+    with pytest.raises(ValueError, match="image must have dtype uint8"):
+        checked_frame(np.zeros((48, 48, 3), np.float32), 48)
+    with pytest.raises(ValueError, match="image must be 48x48"):
+        checked_frame(np.zeros((32, 32, 3), np.uint8), 48)
+    with pytest.raises(ValueError, match="image must have shape"):
+        checked_frame(np.zeros((48, 48), np.uint8), 48)
+    with pytest.raises(ValueError, match="config='colour' is not a perception config"):
+        load_perception(perception_dir, "colour")
