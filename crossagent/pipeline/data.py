@@ -25,7 +25,7 @@ def stage_tasks(config: PipelineConfig) -> dict:
 
 
 def stage_mixed(config: PipelineConfig) -> dict:
-    """Build the mixed-action SFT dataset of the preset (tiny: the training split, a few episodes per task)."""
+    """Build the mixed-action SFT dataset of the preset (every in_domain and ood_seen task, `crossagent.datasets.draw`)."""
     from crossagent.datasets.build import build_mixed
     from crossagent.datasets.config import preset_config
 
