@@ -34,7 +34,7 @@ import time
 
 import numpy as np
 
-from crossagent.datasets.build import select_build_tasks
+from crossagent.datasets.draw import select_build_tasks
 from crossagent.datasets.config import preset_config
 from crossagent.executors.base import FAILED
 from crossagent.executors.grounding import GroundingExecutor
@@ -98,7 +98,7 @@ def _tally(kept: dict[int, list[bool]]) -> dict:
 
 
 def measure(worlds: int, max_decisions_per_episode: int) -> dict:
-    config = preset_config("tiny")
+    config = preset_config("tiny", task_splits="in_domain")  # the 30 RL tasks, as measured in the docs
     sim = MineSim(width=config.image_size, height=config.image_size)
     tasks = select_build_tasks(config)
     groups = ("world_all", "world_on_task_target", "gui_cursor")
