@@ -34,8 +34,8 @@ import time
 
 import numpy as np
 
-from crossagent.datasets.draw import select_build_tasks
 from crossagent.datasets.config import preset_config
+from crossagent.datasets.draw import select_build_tasks
 from crossagent.executors.base import FAILED
 from crossagent.executors.grounding import GroundingExecutor
 from crossagent.executors.raw import raw_to_env
