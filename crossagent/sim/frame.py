@@ -13,8 +13,9 @@ import numpy as np
 from crossagent.sim.data.blocks import break_ticks
 from crossagent.sim.lookup import BLOCK_RGB, ICON_ACCENT, ICON_BITS, ICON_MAIN, item_index
 from crossagent.sim.mobs_ai import MOB_RGB
+from crossagent.sim.overlay import DIGITS, draw_gui, draw_hud
 from crossagent.sim.raycast import camera_basis, screen_ray
-from crossagent.sim.render import DIGITS, draw_gui, draw_hud, render_world, scratch_buffers
+from crossagent.sim.render import render_world, scratch_buffers
 
 DAY_SKY_TOP, DAY_SKY_HORIZON = np.array([110.0, 160.0, 255.0]), np.array([185.0, 210.0, 255.0])
 NIGHT_SKY_TOP, NIGHT_SKY_HORIZON = np.array([5.0, 8.0, 25.0]), np.array([20.0, 25.0, 50.0])

@@ -67,7 +67,7 @@ def object_map(sim) -> ObjectMap:
 
 def hud_mask(height: int, width: int) -> np.ndarray:
     """The pixels the HUD covers on a world frame (hotbar, health and food bars, crosshair): the same
-    geometry as `render.draw_hud`, which draws over the world there."""
+    geometry as `overlay.draw_hud`, which draws over the world there."""
     mask = np.zeros((height, width), bool)
     ci, cj, arm = width // 2, height // 2, max(2, width // 32)
     mask[cj, ci - arm : ci + arm + 1] = True
