@@ -11,7 +11,6 @@ Flags are TRL's (`TrlParser` over `PretrainScriptArguments`, `CrossAgentSFTConfi
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 
@@ -19,19 +18,14 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from crossagent.training.pretrain import train_pretrain
 from crossagent.training.pretrain_config import parse_pretrain_arguments
+from crossagent.training.script import is_main_rank, run_script
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    import yaml
-
-    try:
-        summary = train_pretrain(parse_pretrain_arguments(argv))
-    except (ValueError, TypeError, OSError, yaml.YAMLError) as error:
-        logging.getLogger("pretrain").debug("traceback", exc_info=True)
-        print(f"pretrain: error: {' '.join(str(error).split())}", file=sys.stderr)
+    summary = run_script("pretrain", train_pretrain, parse_pretrain_arguments, argv)
+    if summary is None:
         return 2
-    if int(os.environ.get("RANK", "0")) == 0:
+    if is_main_rank():
         print(json.dumps({k: summary[k] for k in ("output_dir", "global_step", "train_loss", "world_size")}))
         for config, entry in summary["metrics"].items():
             print(f"  {config:9s} accuracy {entry['accuracy']:.3f}")

@@ -13,29 +13,22 @@ and `trl.ModelConfig`): `--config FILE.yaml` sets fields, command-line flags ove
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 
 # Run as a file (`python trainers/sft.py`), the repository root is not on the path by itself.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from crossagent.training.script import is_main_rank, run_script
 from crossagent.training.sft import train_sft
 from crossagent.training.sft_config import parse_sft_arguments
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    import yaml
-
-    try:
-        summary = train_sft(parse_sft_arguments(argv))
-    except (ValueError, TypeError, OSError, yaml.YAMLError) as error:  # bad flags, YAML, files, data
-        logging.getLogger("sft").debug("traceback", exc_info=True)
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"sft: error: {message}", file=sys.stderr)
+    summary = run_script("sft", train_sft, parse_sft_arguments, argv)
+    if summary is None:
         return 2
-    if int(os.environ.get("RANK", "0")) == 0:
+    if is_main_rank():
         print(json.dumps({k: summary[k] for k in ("output_dir", "global_step", "train_loss", "world_size")}))
         for space, metrics in summary["metrics"].items():
             print(

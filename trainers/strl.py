@@ -14,29 +14,22 @@ flags override them, and `--preset` sets the defaults below both. `--help` lists
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 
 # Run as a file (`python trainers/strl.py`), the repository root is not on the path by itself.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from crossagent.training.script import is_main_rank, run_script
 from crossagent.training.strl import train_strl
 from crossagent.training.strl_config import parse_strl_arguments
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    import yaml
-
-    try:
-        summary = train_strl(parse_strl_arguments(argv))
-    except (ValueError, TypeError, OSError, yaml.YAMLError) as error:  # bad flags, YAML, files, data
-        logging.getLogger("strl").debug("traceback", exc_info=True)
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"strl: error: {message}", file=sys.stderr)
+    summary = run_script("strl", train_strl, parse_strl_arguments, argv)
+    if summary is None:
         return 2
-    if int(os.environ.get("RANK", "0")) == 0:
+    if is_main_rank():
         keys = ("output_dir", "global_step", "final_reward", "world_size")
         print(json.dumps({k: summary.get(k) for k in keys}))
         metrics = summary.get("metrics") or {}
