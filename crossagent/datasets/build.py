@@ -209,9 +209,11 @@ def build_mixed(
     phases = {"play": time.perf_counter() - start}
     failed = [f"{e.task_id}/w{e.world}" for e in played if not e.success]
     kept = [(i, e) for i, e in enumerate(played) if e.success or config.keep_failed]
-    if not kept:
+    unsolved = sorted({task.id for task in tasks} - {e.task_id for _, e in kept})
+    if unsolved:  # a drawn task without rows would be called `ood_seen` with no data behind it
         raise ValueError(
-            f"the expert solved none of the {len(played)} episodes; pass --keep-failed to keep them"
+            f"the expert solved none of the episodes of {len(unsolved)} task(s): {', '.join(unsolved[:10])}; "
+            "leave them out of --tasks, play more worlds (--episodes-per-task), or pass --keep-failed"
         )
     indices, episodes = [i for i, _ in kept], [e for _, e in kept]
     splits = assign_splits(

@@ -4,6 +4,7 @@ import collections
 
 import pytest
 
+from crossagent.datasets.build import build_mixed
 from crossagent.datasets.config import MixedBuildConfig
 from crossagent.datasets.draw import (
     allocate_episodes,
@@ -71,3 +72,11 @@ def test_a_row_naming_an_unseen_target_fails_the_check(built):
     ):
         with pytest.raises(LabelError, match=f"names \\['{unseen}'\\], ood_unseen"):
             check_no_unseen_targets([*rows, planted], "test")
+
+
+def test_a_task_the_expert_cannot_solve_fails_the_build(tmp_path):
+    # The expert fails kill_entity:creeper on data worlds 1 and 2 (seen in the tiny main job's build).
+    config = MixedBuildConfig(tasks="kill_entity:creeper", episodes_per_task=2, workers=1, num_codes=4)
+    with pytest.raises(ValueError, match=r"solved none of the episodes of 1 task\(s\): kill_entity:creeper"):
+        build_mixed(config, tmp_path / "mixed", progress=False)
+    assert not (tmp_path / "mixed").exists()  # nothing half-written
