@@ -53,6 +53,9 @@ class Preset:
     strl: dict = field(default_factory=dict)
     """Single-turn RL defaults of every run of the preset (`trainers/strl.py --preset NAME`): fields of
     `STRLScriptArguments` or `CrossAgentSTRLConfig` (TRL's `GRPOConfig`)."""
+    mtrl: dict = field(default_factory=dict)
+    """Multi-turn RL defaults of every run of the preset (`trainers/mtrl.py --preset NAME`): fields of
+    `MTRLScriptArguments` or `CrossAgentMTRLConfig` (TRL's `GRPOConfig`)."""
     job: dict = field(default_factory=dict)
     """`JobPlan` fields: what the main job trains and evaluates, on top of `sft` (`crossagent pipeline`)."""
     crafter: dict = field(default_factory=dict)
@@ -70,6 +73,15 @@ PAPER_MODELS: dict[str, str] = {
     "grounding": "grounding",
 }
 """CrossAgent and the paper's single-space baselines (RawHA, MotionHA, GroundHA), by name -> spaces."""
+
+MTRL_MODELS: dict[str, str] = {
+    "crossagent-mtrl": "crossagent-cs2",
+    "raw-rl": "raw",
+    "motion-rl": "motion",
+    "grounding-rl": "grounding",
+}
+"""Multi-turn RL runs of the main job, name -> start model: CrossAgent from M_cs2 (relabel SFT) and the
+paper's RL baselines (RawHA-RL, MotionHA-RL, GroundHA-RL) from their SFT models."""
 
 _TINY_MODEL = ModelSize(
     image_size=64,
@@ -128,6 +140,21 @@ PRESETS: dict[str, Preset] = {
             warmup_learning_rate=1e-4,
             dataloader_num_workers=0,
         ),
+        # 4 episodes per (task, world) group, 4 groups per step (16 episodes: ~1,300 model calls), 8 turns
+        # per episode trained on; 8 worlds per task. Sized to the main job's budget, see docs/mtrl.md.
+        mtrl=dict(
+            num_generations=4,
+            per_device_train_batch_size=16,
+            learning_rate=1e-5,
+            max_steps=12,
+            save_steps=1,
+            turns_per_episode=8,
+            worlds_per_task=8,
+            token_penalty=0.2,
+            token_scale=1000.0,
+            rollout_num_envs=64,
+            dataloader_num_workers=0,
+        ),
         job=dict(
             sft_models=PAPER_MODELS,
             # No perception pretraining yet: after 600 steps the tiny base points no better than the centre
@@ -152,6 +179,11 @@ PRESETS: dict[str, Preset] = {
             relabel_k=4,
             relabel_max_rows=2048,
             relabel_sft_overrides=dict(max_steps=540),
+            # Multi-turn RL: CrossAgent from M_cs2 (the paper's start), each RL baseline from its SFT model,
+            # two runs at once (one torch thread each). The ablation (--ablation) starts from M_mix.
+            mtrl_models=MTRL_MODELS,
+            mtrl_parallel=2,
+            mtrl_ablation={"crossagent-mtrl-from-sft": "crossagent"},
             eval_episodes_per_task=1,
             eval_num_envs=64,
             eval_workers=2,
@@ -205,11 +237,27 @@ PRESETS: dict[str, Preset] = {
             warmup_learning_rate=3e-5,
             dataloader_num_workers=2,
         ),
+        mtrl=dict(
+            num_generations=8,
+            per_device_train_batch_size=64,
+            learning_rate=2e-6,
+            max_steps=200,
+            save_steps=10,
+            turns_per_episode=16,
+            worlds_per_task=32,
+            token_penalty=0.2,
+            token_scale=1000.0,
+            rollout_num_envs=128,
+            dataloader_num_workers=2,
+        ),
         job=dict(
             pretrain=True,
             sft_models=PAPER_MODELS,
             sft_overrides=dict(num_train_epochs=3.0),
             sft_parallel=1,
+            strl_from="crossagent",
+            mtrl_models=MTRL_MODELS,
+            mtrl_ablation={"crossagent-mtrl-from-sft": "crossagent"},
             eval_episodes_per_task=8,
             eval_num_envs=128,
             eval_workers=2,

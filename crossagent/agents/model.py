@@ -23,6 +23,7 @@ import torch
 from safetensors import safe_open
 
 from crossagent.agents.prefix_decoding import PrefixCachedDecoder
+from modeling_crossagent.action_spaces import ACTION_SPACES
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,12 @@ class ModelAgent:
                 f"--agent {path}: cannot load it as a CrossAgent model: {error}"
             ) from error
         kwargs.setdefault("name", path.resolve().name)
-        from crossagent.executors.latent import model_codebook
+        from crossagent.executors.latent import model_codebook, trained_spaces
+
+        if kwargs.get("spaces") is None:
+            # A single-space baseline was trained on prompts naming its one space: prompt it the same way.
+            trained = trained_spaces(path)
+            kwargs["spaces"] = list(trained) if set(trained) != set(ACTION_SPACES) else None
 
         kwargs.setdefault("latent_codebook", model_codebook(path, kwargs.get("spaces")))
         agent = cls(model, processor, **kwargs)
@@ -164,10 +170,16 @@ class ModelAgent:
                 constraints, self._grammar_stop if self.stop_invalid else None,
             )  # fmt: skip
             self.last_token_counts = [len(row) for row in rows]
-            generated = torch.full((len(rows), max(map(len, rows))), processor.tokenizer.pad_token_id)
-            for i, row in enumerate(rows):
-                generated[i, : len(row)] = torch.tensor(row)
+            generated = padded_rows(rows, processor.tokenizer.pad_token_id)
         return processor.decode_actions(generated)
+
+
+def padded_rows(rows: list[list[int]], pad_id: int) -> torch.Tensor:
+    """Token rows of different lengths as one right-padded (rows, longest) tensor."""
+    generated = torch.full((len(rows), max(map(len, rows))), pad_id)
+    for i, row in enumerate(rows):
+        generated[i, : len(row)] = torch.tensor(row)
+    return generated
 
 
 class GrammarStop:

@@ -1,4 +1,4 @@
-"""Batched greedy decoding that computes the prompt's shared system prefix once, not once per world.
+"""Batched greedy (or sampled) decoding that computes the prompt's shared system prefix once, not once per world.
 
 Every agent prompt starts with the same system text (the action-space list, ~160 tokens of ~250), so a
 rollout round of B worlds would recompute it B times per call. `PrefixCachedDecoder` runs it once
@@ -7,7 +7,9 @@ runs only the per-world part (frame, instruction, history) and the new tokens. R
 [shared prefix][left padding][own suffix]; the attention mask hides the padding and position ids
 continue from the prefix, so each row computes exactly what it would alone (the same greedy
 tokens as `generate`, up to float rounding). Logits processors (constrained decoding) see the rows'
-suffix plus their generated tokens as their `input_ids`.
+suffix plus their generated tokens as their `input_ids`. With a `temperature` the tokens are sampled
+from the softmax of the logits divided by it (no top-k / top-p cut), and `last_logps` holds each
+sampled token's log-probability under that distribution (what multi-turn RL records).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class PrefixCachedDecoder:
         self.image_token_id = image_token_id
         self.max_cached_prefixes = max_cached_prefixes
         self._prefixes: dict[tuple[int, ...], DynamicCache] = {}
+        self.last_logps: list[list[float]] = []
+        """Per row of the last `generate`, each token's log-probability (sampling only; 0.0 when greedy)."""
 
     def _prefix_cache(self, prefix: tuple[int, ...]) -> DynamicCache:
         cache = self._prefixes.get(prefix)
@@ -49,10 +53,12 @@ class PrefixCachedDecoder:
         max_new_tokens: int,
         logits_processors=(),
         stop_row=None,
+        temperature: float | None = None,
     ):
         """Greedy tokens of each left-padded prompt (a list per row, ending with EOS when it ended so).
 
         `stop_row(tokens) -> bool`, if given, ends a row early (its tokens so far are kept).
+        `temperature`, if given, samples instead; `self.last_logps` then holds the tokens' log-probs per row.
         """
         rows = [ids[mask.bool()].tolist() for ids, mask in zip(input_ids, attention_mask)]
         split = rows[0].index(self.image_token_id) if self.image_token_id in rows[0] else 0
@@ -81,6 +87,7 @@ class PrefixCachedDecoder:
         # one long output does not keep the whole batch decoding.
         prune = not logits_processors
         outputs: list[list[int]] = [[] for _ in range(batch)]
+        logps: list[list[float]] = [[] for _ in range(batch)]
         rows_left = torch.arange(batch, device=device)
         finished = torch.zeros(batch, dtype=torch.bool, device=device)
         generated = torch.empty((batch, 0), dtype=torch.long, device=device)
@@ -92,14 +99,23 @@ class PrefixCachedDecoder:
                 seen = torch.cat([suffix_ids, generated], 1)
                 for processor in logits_processors:
                     scores = processor(seen, scores)
-            tokens = scores.argmax(-1)
+            if temperature is None:
+                tokens = scores.argmax(-1)
+                token_logps = torch.zeros(len(tokens), device=device)
+            else:
+                distribution = (scores / temperature).log_softmax(-1)
+                tokens = torch.multinomial(distribution.exp(), 1).squeeze(1)
+                token_logps = distribution.gather(-1, tokens[:, None]).squeeze(1)
             tokens = torch.where(finished, torch.full_like(tokens, self.pad_id), tokens)
             if not prune:
                 generated = torch.cat([generated, tokens[:, None]], 1)
-            for i, (row, token) in enumerate(zip(rows_left.tolist(), tokens.tolist())):
+            for i, (row, token, logp) in enumerate(
+                zip(rows_left.tolist(), tokens.tolist(), token_logps.tolist())
+            ):
                 if finished[i]:
                     continue
                 outputs[row].append(token)
+                logps[row].append(logp)
                 finished[i] = token == self.eos_id or (stop_row is not None and stop_row(outputs[row]))
             if bool(finished.all()) or step == max_new_tokens - 1:
                 break
@@ -112,4 +128,5 @@ class PrefixCachedDecoder:
             out = self.model(input_ids=tokens[:, None], attention_mask=mask, position_ids=next_position,
                              past_key_values=cache, use_cache=True, logits_to_keep=1)  # fmt: skip
             next_position = next_position + 1
+        self.last_logps = logps
         return outputs

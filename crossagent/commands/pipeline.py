@@ -21,12 +21,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--env", choices=("minesim", "crafter"), default="minesim",
         help="the world: minesim (the method's job) or crafter (its stages on Crafter; needs crossagent[crafter])",
     )  # fmt: skip
+    parser.add_argument(
+        "--ablation", action="store_true",
+        help="after the main job, the paper's first ablation: MTRL from the SFT model without STRL (not in its budget)",
+    )  # fmt: skip
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     stages = None
     default_dir = f"outputs/pipeline-{args.preset}"
+    if args.ablation:
+        from crossagent.pipeline.stages import ABLATION_STAGES
+
+        stages = ABLATION_STAGES
     if args.env == "crafter":
         from crossagent.envs import check_backend
         from crossagent.pipeline.crafter import CRAFTER_STAGES

@@ -21,14 +21,11 @@ from collections.abc import Iterable
 
 from crossagent.datasets.config import MixedBuildConfig
 from crossagent.datasets.schema import LabelError
-from crossagent.rollout.records import episode_seed
+from crossagent.rollout.records import training_world_seed
 from crossagent.tasks import IN_DOMAIN, OOD_UNSEEN, Task, load_suite
 from crossagent.tasks.seeding import task_seed
 from modeling_crossagent.action_parsing import parse
 from modeling_crossagent.action_spaces import ActionParseError
-
-EVAL_SEED_HORIZON = 64
-"""Evaluation episodes per task whose world seeds data must avoid (the paper evaluates 8)."""
 
 
 def select_build_tasks(config: MixedBuildConfig) -> list[Task]:
@@ -78,16 +75,9 @@ def allocate_episodes(tasks: list[Task], config: MixedBuildConfig) -> dict[str, 
 
 def data_worlds(task: Task, episodes: int, config: MixedBuildConfig) -> list[int]:
     """The world offsets of a task's data episodes; ValueError when one is an evaluation world."""
-    evaluation = {episode_seed(task, k): k for k in range(EVAL_SEED_HORIZON)}
     worlds = [config.first_world + w for w in range(episodes)]
     for world in worlds:
-        seed = task.scene["seed"] + world
-        if seed in evaluation:
-            raise ValueError(
-                f"first_world={config.first_world}: data world {world} of {task.id} is world seed {seed}, "
-                f"the seed of its evaluation episode {evaluation[seed]}; data must not share worlds with the "
-                "evaluation (use first_world >= 1)"
-            )
+        training_world_seed(task, world, f"first_world={config.first_world}")
     return worlds
 
 

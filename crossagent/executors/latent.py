@@ -201,7 +201,7 @@ def model_codebook(folder: str | os.PathLike, spaces=None) -> LatentCodebook | N
     path = os.path.join(folder, CODEBOOK_FILE)
     if os.path.isfile(path):
         return LatentCodebook.load(path)
-    if "latent" in (spaces or _trained_spaces(folder)) and str(folder) not in _WARNED:
+    if "latent" in (spaces or trained_spaces(folder)) and str(folder) not in _WARNED:
         _WARNED.add(str(folder))
         logger.warning(
             "%s has no %s: the model's latent answers will be counted invalid (retrain with a dataset "
@@ -211,14 +211,23 @@ def model_codebook(folder: str | os.PathLike, spaces=None) -> LatentCodebook | N
     return None
 
 
-def _trained_spaces(folder: str | os.PathLike) -> tuple[str, ...]:
+def trained_spaces(folder: str | os.PathLike) -> tuple[str, ...]:
+    """The action spaces a saved model was trained to answer in (and its prompts named): the
+    `action_spaces` of its multi-turn RL run (`mtrl_config.yaml`), else the `dataset_config` of its SFT
+    run (`sft_config.yaml`: `mixed` or one space), else all five."""
     import yaml
 
     from modeling_crossagent.action_spaces import ACTION_SPACES
 
-    try:
-        with open(os.path.join(folder, "sft_config.yaml")) as handle:
-            trained = (yaml.safe_load(handle) or {}).get("dataset_config", "mixed")
-    except (OSError, yaml.YAMLError, AttributeError):
-        trained = "mixed"
-    return (trained,) if trained in ACTION_SPACES else ACTION_SPACES
+    for name, key in (("mtrl_config.yaml", "action_spaces"), ("sft_config.yaml", "dataset_config")):
+        try:
+            with open(os.path.join(folder, name)) as handle:
+                trained = (yaml.safe_load(handle) or {}).get(key)
+        except (OSError, yaml.YAMLError, AttributeError):
+            continue
+        spaces = tuple(s.strip() for s in str(trained or "").split(",") if s.strip())
+        if spaces and all(s in ACTION_SPACES for s in spaces):
+            return spaces
+        if trained:
+            return ACTION_SPACES
+    return ACTION_SPACES

@@ -10,14 +10,35 @@ import logging
 import time
 
 from crossagent.evaluation.success_rate import split_rates
-from crossagent.pipeline.plan import JobPlan, PipelineConfig, model_dir
+from crossagent.pipeline.plan import RL_CS2_MODEL, RL_STRL_MODEL, JobPlan, PipelineConfig, model_dir
 
 logger = logging.getLogger(__name__)
 
 
+def trained_models(plan: JobPlan) -> dict[str, str]:
+    """Every model the job trains, in the report's order, name -> its stage: each SFT model followed by the
+    RL models that start from it (CrossAgent: STRL, relabel SFT, MTRL)."""
+    stages = {}
+    followers: dict[str, list[str]] = {}
+    if plan.strl_from is not None:
+        followers.setdefault(plan.strl_from, []).extend([RL_STRL_MODEL, RL_CS2_MODEL])
+    for name, start in plan.mtrl_models.items():
+        followers.setdefault(start, []).append(name)
+    labels = {RL_STRL_MODEL: "STRL", RL_CS2_MODEL: "relabel SFT"}
+
+    def add(name: str) -> None:
+        stages[name] = "SFT" if name in plan.sft_models else labels.get(name, "MTRL")
+        for follower in followers.get(name, []):
+            add(follower)
+
+    for name in plan.sft_models:
+        add(name)
+    return stages
+
+
 def eval_agents(config: PipelineConfig, plan: JobPlan) -> dict[str, str]:
     """Agent name -> what `run_evaluation` loads: the trained model folders, then the baselines."""
-    agents = {name: str(model_dir(config.output_dir, name)) for name in plan.sft_models}
+    agents = {name: str(model_dir(config.output_dir, name)) for name in trained_models(plan)}
     agents.update({name: name for name in plan.eval_baselines})
     return agents
 

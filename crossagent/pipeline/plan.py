@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 
 from crossagent.presets import PRESET_NAMES, get_preset
 
+RL_STRL_MODEL = "strl"
+"""The single-turn RL model's name in the job (models/strl)."""
+RL_CS2_MODEL = "crossagent-cs2"
+"""The relabel SFT model's name in the job (M_cs2, the paper's start of multi-turn RL)."""
+
 
 @dataclass(frozen=True)
 class JobPlan:
@@ -39,6 +44,18 @@ class JobPlan:
     """Decision states relabelled per split at most (a seeded sample spread over tasks); None: all of them."""
     relabel_sft_overrides: dict = field(default_factory=dict)
     """SFT fields of the re-initialisation SFT on D_strl (M_cs2), on top of `sft_overrides`."""
+    mtrl_models: dict[str, str] = field(default_factory=dict)
+    """Multi-turn RL runs: model name -> the model it starts from (a name of `sft_models`, or `strl` /
+    `crossagent-cs2` of the RL stages). Each answers in the spaces its start model was trained on, so
+    the baselines' RL (RawHA-RL, ...) is the same trainer on their SFT models."""
+    mtrl_overrides: dict = field(default_factory=dict)
+    """MTRL argument fields (`crossagent.training.mtrl_config`) on top of the preset's `mtrl` defaults."""
+    mtrl_parallel: int = 1
+    """MTRL runs at once, each in its own process with one torch thread."""
+    mtrl_ablation: dict[str, str] = field(default_factory=dict)
+    """The paper's first ablation (`crossagent pipeline --ablation`, not part of the main job): extra MTRL
+    runs, name -> start model (MTRL from M_mix without STRL), compared with the main run by the
+    iterations each needs to reach the same training-task success."""
     eval_baselines: tuple[str, ...] = ("random", "expert")
     """Agents evaluated beside the trained models: the floor and the upper bound."""
     eval_tasks: tuple[str, ...] = ()
@@ -60,7 +77,21 @@ class JobPlan:
             raise ValueError(f"strl_from={self.strl_from!r} is not in sft_models {sorted(self.sft_models)}")
         if self.relabel_k < 1:
             raise ValueError(f"relabel_k={self.relabel_k} must be >= 1")
-        for name in ("sft_parallel", "eval_episodes_per_task", "eval_num_envs", "eval_workers"):
+        known = {*self.sft_models, RL_STRL_MODEL, RL_CS2_MODEL}
+        for name, start in {**self.mtrl_models, **self.mtrl_ablation}.items():
+            if start not in known:
+                raise ValueError(
+                    f"mtrl model {name!r} starts from {start!r}, which the job does not train ({sorted(known)})"
+                )
+            if name in known:
+                raise ValueError(f"mtrl model {name!r} has the name of a model the job already trains")
+        for name in (
+            "sft_parallel",
+            "mtrl_parallel",
+            "eval_episodes_per_task",
+            "eval_num_envs",
+            "eval_workers",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}={getattr(self, name)} must be >= 1")
 

@@ -226,7 +226,8 @@ class _Loop:
             world.executor, world.space = started.executor, started.space
             if self.hooks.on_decision is not None:
                 record = DecisionRecord(world.slot, world.spec, outcome.steps, observation, history, text,
-                                        started.space, started.error, count, dict(extra), world.env)  # fmt: skip
+                                        started.space, started.error, count, dict(extra), world.env,
+                                        outcome.retries)  # fmt: skip
                 self.hooks.on_decision(record)
 
     def _play(self, worlds: list[_World], pending: Iterator[EpisodeSpec]) -> None:

@@ -20,6 +20,24 @@ def episode_seed(task: Any, episode: int) -> int:
     return int(task.seed) if episode == 0 else task_seed(task.id, f"episode-{episode}")
 
 
+EVAL_SEED_HORIZON = 64
+"""Evaluation episodes per task (0..63) whose world seeds training worlds must avoid (the paper evaluates 8)."""
+
+
+def training_world_seed(task: Any, world: int, field: str = "first_world") -> int:
+    """World seed of training world `world` of a task: its scene seed + `world` (what the data build and
+    multi-turn RL play). ValueError naming `field` when that seed is one of the task's first
+    `EVAL_SEED_HORIZON` evaluation seeds: no evaluation episode may replay a world training saw."""
+    seed = int(task.scene["seed"]) + world
+    evaluation = {episode_seed(task, k): k for k in range(EVAL_SEED_HORIZON)}
+    if seed in evaluation:
+        raise ValueError(
+            f"{field}: training world {world} of {task.id} is world seed {seed}, the seed of its evaluation "
+            f"episode {evaluation[seed]}; training must not share worlds with the evaluation (use worlds >= 1)"
+        )
+    return seed
+
+
 @dataclass(frozen=True)
 class EpisodeSpec:
     """One episode to play."""
@@ -61,6 +79,9 @@ class DecisionRecord:
     """Whatever the agent reported for this output in `last_extras` (e.g. prompt ids, logprobs)."""
     env: Any = None
     """The world's env (e.g. `env.get_state()` for exact replay); valid during the callback only."""
+    attempt: int = 0
+    """How many times the episode was restarted after an env crash before this decision (a replay's
+    decisions come again from tick 0: a consumer keeping an episode's decisions drops the earlier ones)."""
 
 
 @dataclass

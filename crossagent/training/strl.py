@@ -78,7 +78,8 @@ class CrossAgentGRPOTrainer(GRPOTrainer):
         """TRL writes its own card at each checkpoint; `train_strl` writes the run's card at the end."""
 
 
-def _load(folder: str):
+def load_model_and_processor(folder: str):
+    """A saved CrossAgent model folder as (model, processor), with its own code (trust_remote_code)."""
     from modeling_crossagent.modeling_crossagent import CrossAgentForActions
     from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
@@ -92,7 +93,7 @@ def _sample_warmup_data(args: STRLArguments, reward_settings: dict, data_dir: pa
     """Sample, keep every distinct equivalent answer, write the warm-up dataset (or the marker saying that
     nothing was equivalent); returns the summary."""
     script, config = args
-    model, processor = _load(script.model_name_or_path)
+    model, processor = load_model_and_processor(script.model_name_or_path)
     reward = EquivalenceReward(processor, **reward_settings)
     rows = load_decision_rows(script.dataset_name, script.dataset_train_split, config.warmup_rows)
     rows = [rows[i] for i in range(len(rows))]
@@ -233,7 +234,7 @@ def train_strl(args: STRLArguments, callbacks: list | None = None) -> dict:
         start_dir, warmup = warm_up(args, reward_settings)
 
     # 3. GRPO.
-    model, processor = _load(start_dir)
+    model, processor = load_model_and_processor(start_dir)
     reward = EquivalenceReward(processor, **reward_settings)
     trainer = CrossAgentGRPOTrainer(
         model=model,

@@ -42,7 +42,18 @@ def test_mixed_stage_builds_the_presets_dataset_under_data_mixed(tmp_path, monke
     from crossagent.pipeline.stages import STAGES
 
     names = [name for name, _ in STAGES]
-    assert names == ["environment", "tasks", "mixed", "pretrain", "sft", "strl", "relabel", "eval", "report"]
+    assert names == [
+        "environment",
+        "tasks",
+        "mixed",
+        "pretrain",
+        "sft",
+        "strl",
+        "relabel",
+        "mtrl",
+        "eval",
+        "report",
+    ]
     tiny = presets.PRESETS["tiny"]
     small = dataclasses.replace(
         tiny, data={**tiny.data, "tasks": "mine_block:dirt", "episodes_per_task": 2, "workers": 1}
