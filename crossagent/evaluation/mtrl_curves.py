@@ -122,17 +122,21 @@ def plot_mtrl_curves(logs: Mapping[str, Sequence[Mapping[str, Any]]], path: str 
     tokens.set_ylim(bottom=0)
     tokens.legend(fontsize=7)
     span = 2 * columns // len(logs)  # the model panels share the bottom row evenly
+    # only the spaces some run used, so that the legend names what is drawn
+    keys = [k for k in USAGE_KEYS if any(e["space_share"].get(k) for es in logs.values() for e in es)]
     for index, (name, entries) in enumerate(logs.items()):
         usage = figure.add_subplot(grid[1, index * span : (index + 1) * span])
         steps = [entry["step"] for entry in entries]
-        layers = [[100 * e["space_share"].get(key, 0.0) for e in entries] for key in USAGE_KEYS]
-        usage.stackplot(steps, layers, labels=USAGE_KEYS, colors=[SPACE_COLORS[k] for k in USAGE_KEYS])
+        layers = [[100 * e["space_share"].get(key, 0.0) for e in entries] for key in keys]
+        if keys:  # no run logged a call: an empty panel
+            usage.stackplot(steps, *layers, labels=keys, colors=[SPACE_COLORS[k] for k in keys])
         usage.set(xlabel="step", ylim=(0, 100))
         usage.set_title(f"{name}: action-space usage", fontsize=9)
         if index == 0:
             usage.set_ylabel("share of model calls (%)")
     handles, labels = usage.get_legend_handles_labels()
-    figure.legend(handles, labels, fontsize=8, loc="lower left", bbox_to_anchor=(1.0, 0.08))
+    if handles:
+        figure.legend(handles, labels, fontsize=8, loc="lower left", bbox_to_anchor=(1.0, 0.08))
     figure.suptitle("multi-turn RL: training rollouts per step")
     figure.tight_layout()
     return save_figure(figure, Path(path))

@@ -2,7 +2,6 @@
 merge into a model card)."""
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -79,16 +78,7 @@ def cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def wilson_text(successes: int, n: int) -> str:
-    """`rate [low, high]` in %, the Wilson score interval written out here, independent of the code."""
-    z = 1.959963984540054
-    p = successes / n
-    center = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return f"{100 * p:.1f} [{100 * max(0.0, center - half):.1f}, {100 * min(1.0, center + half):.1f}]"
-
-
-def test_markdown_table_one_row_per_agent(records):
+def test_markdown_table_one_row_per_agent(records, wilson_text):
     flipped = [r.__class__(**{**r.to_dict(), "success": not r.success}) for r in records]
     table = markdown_table(
         {"random": compute_success_rate(records), "expert": compute_success_rate(flipped, ["interact_block"])}
@@ -119,7 +109,7 @@ def test_markdown_table_one_row_per_agent(records):
         markdown_table({})
 
 
-def test_markdown_table_stage_column_and_empty_groups(records):
+def test_markdown_table_stage_column_and_empty_groups(records, wilson_text):
     only_ood = [r for r in records if r.split != "in_domain"]
     no_invalid = [r.__class__(**{**r.to_dict(), "invalid_actions": 0}) for r in records]
     table = markdown_table(
