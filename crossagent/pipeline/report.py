@@ -191,7 +191,7 @@ def write_pipeline_report(
                 [
                     "## Multi-turn RL training curves",
                     "",
-                    "Training rollouts of the 30 RL tasks at each optimisation step (`models/<name>/"
+                    "Rollouts on the training tasks at each optimisation step (`models/<name>/"
                     f"{MTRL_LOG_FILE}`); zero-spread groups carry no GRPO signal and are skipped.",
                     "",
                     mtrl_table(logs),
