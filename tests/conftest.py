@@ -1,6 +1,7 @@
 """Test-wide settings: nothing may reach the network, and tests stay on one thread."""
 
 import importlib.util
+import math
 import os
 import pathlib
 import shutil
@@ -31,6 +32,21 @@ def load_script():
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def wilson_text():
+    """`wilson_text(successes, n)` -> `rate [low, high]` in % as the reports print it: the 95% Wilson score
+    interval's closed form, written out here so report tests check the code against an independent value."""
+
+    def text(successes: int, n: int) -> str:
+        z = 1.959963984540054  # standard normal 0.975 quantile
+        p = successes / n
+        center = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return f"{100 * p:.1f} [{100 * max(0.0, center - half):.1f}, {100 * min(1.0, center + half):.1f}]"
+
+    return text
 
 
 @pytest.fixture(scope="session")

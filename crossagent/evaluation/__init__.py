@@ -7,7 +7,8 @@ results.py       ResultsStore: append-only JSONL results with resume and a suite
 runner.py        run_evaluation: an agent (crossagent.agents) over the task suite, resumable
 parallel.py      the same episodes over worker processes
 report.py        eval_info.json (LeRobot's shape), the paper's table, the model-index block
-plots.py         PNG plots of the metrics
+plots.py         PNG plots of the metrics (one agent's; several agents' ASR and action-space usage)
+mtrl_curves.py   the multi-turn RL log (mtrl_log.json), checked, and its learning-curve plot
 """
 
 from crossagent.evaluation.success_rate import compute_success_rate

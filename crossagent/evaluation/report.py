@@ -22,10 +22,14 @@ from huggingface_hub import EvalResult, ModelCardData
 
 from crossagent.cards import merge_eval_results
 from crossagent.evaluation import plots
-from crossagent.evaluation.success_rate import compute_success_rate, ordered_categories, rate_block
+from crossagent.evaluation.success_rate import (
+    USAGE_KEYS,
+    compute_success_rate,
+    ordered_categories,
+    rate_block,
+)
 from crossagent.files import write_text_atomic
 from crossagent.rollout.results import GROUP_LABELS, GROUPS, EpisodeResult, validate_records
-from modeling_crossagent.action_spaces import ACTION_SPACES
 
 REPORT_FILES = {
     "eval_info": "eval_info.json",
@@ -137,20 +141,53 @@ def _fmt_pc(rate: float | None) -> str:
     return "–" if rate is None else f"{100 * rate:.1f}"
 
 
+def fmt_rate_interval(block: Mapping[str, Any]) -> str:
+    """`20.0 [9.5, 37.3]`: a rate block's rate and Wilson interval in %; `–` for an empty group."""
+    if block["rate"] is None:
+        return "–"
+    return f"{100 * block['rate']:.1f} [{100 * block['ci_low']:.1f}, {100 * block['ci_high']:.1f}]"
+
+
+def _fmt_mean(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _fmt_calls(metrics: Mapping[str, Any]) -> str:
+    """Model calls per episode, the invalid ones named when there are any (they are in the mean)."""
+    mean, invalid = metrics["model_calls"]["mean"], metrics["invalid_actions"]["mean"]
+    if mean is None or not invalid:
+        return _fmt_mean(mean)
+    return f"{mean:.1f} ({invalid:.1f} invalid)"
+
+
 def _fmt_usage(usage: Mapping[str, Any]) -> str:
     shares = usage["shares"]
-    parts = [f"{space} {100 * shares[space]:.0f}" for space in ACTION_SPACES if shares[space]]
+    # a share that rounds to 0 reads "<1": present, never hidden
+    parts = [
+        f"{key} {100 * shares[key]:.0f}" if shares[key] >= 0.005 else f"{key} <1"
+        for key in USAGE_KEYS
+        if shares[key]
+    ]
     return " / ".join(parts) if parts else "–"
 
 
-def markdown_table(
-    metrics_by_agent: Mapping[str, Mapping[str, Any]], categories: Sequence[str] | None = None
-) -> str:
-    """The paper's comparison table: one row per agent (values of `compute_success_rate`).
+INTERVAL_GROUPS: tuple[str, ...] = ("in_domain", "out_of_domain")
+"""Groups whose ASR the table gives with its 95% Wilson interval (the paper's two headline numbers)."""
 
-    Columns: ASR in domain, out of domain (the paper's number: `ood_seen` and `ood_unseen` together),
-    on `ood_seen` and on `ood_unseen`; finished tasks, ASR per category (%), generated tokens per
-    episode, and the share of agent calls per action space (%).
+
+def markdown_table(
+    metrics_by_agent: Mapping[str, Mapping[str, Any]],
+    categories: Sequence[str] | None = None,
+    stages: Mapping[str, str] | None = None,
+) -> str:
+    """The paper's comparison table: one row per agent (values of `compute_success_rate`), in the
+    mapping's order.
+
+    Columns: the agent's training stage (only when `stages`, agent -> label, is given); ASR in domain
+    and out of domain (the paper's number: `ood_seen` and `ood_unseen` together) with 95% Wilson
+    intervals, ASR on `ood_seen` and on `ood_unseen`; finished tasks, ASR per category (%), generated
+    tokens per episode, model calls per episode (valid and invalid), and the share of model calls per
+    action space (%).
     """
     if not metrics_by_agent:
         raise ValueError("markdown_table needs at least one agent's metrics")
@@ -158,34 +195,49 @@ def markdown_table(
     category_names = ordered_categories(present, categories)
     header = [
         "Agent",
-        *(f"{label} ASR" for label in GROUP_LABELS.values()),
+        *(["Stage"] if stages is not None else []),
+        *(
+            f"{label} ASR [95% CI]" if group in INTERVAL_GROUPS else f"{label} ASR"
+            for group, label in GROUP_LABELS.items()
+        ),
         "Finished tasks",
         *category_names,
         "Tokens / episode",
+        "Model calls / episode",
         "Action-space usage (% of calls)",
     ]
     rows = []
     for agent, metrics in metrics_by_agent.items():
         per_category = metrics["asr"]["per_category"]
-        tokens = metrics["generated_tokens"]["mean"]
+        per_split = metrics["asr"]["per_split"]
         rows.append(
             [
                 agent,
-                *(_fmt_pc(metrics["asr"]["per_split"][group]["rate"]) for group in GROUP_LABELS),
+                *([stages.get(agent, "–")] if stages is not None else []),
+                *(
+                    fmt_rate_interval(per_split[group])
+                    if group in INTERVAL_GROUPS
+                    else _fmt_pc(per_split[group]["rate"])
+                    for group in GROUP_LABELS
+                ),
                 _fmt_pc(metrics["finished_tasks"]["overall"]["rate"]),
                 *(_fmt_pc(per_category[c]["rate"]) if c in per_category else "–" for c in category_names),
-                "–" if tokens is None else f"{tokens:.1f}",
+                _fmt_mean(metrics["generated_tokens"]["mean"]),
+                _fmt_calls(metrics),
                 _fmt_usage(metrics["action_space_usage"]["overall"]),
             ]
         )
+    left = 2 if stages is not None else 1  # text columns are left-aligned, numbers right-aligned
     lines = [
         "| " + " | ".join(header) + " |",
-        "|" + "|".join(["---"] + ["---:"] * (len(header) - 2) + ["---"]) + "|",
+        "|" + "|".join(["---"] * left + ["---:"] * (len(header) - left - 1) + ["---"]) + "|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines.append("")
     lines.append(
-        "ASR and finished tasks in %, pooled over episodes; 95% Wilson intervals are in eval_info.json."
+        "ASR and finished tasks in %, pooled over episodes, with 95% Wilson intervals (episodes taken as "
+        "independent draws: a lower bound on the uncertainty); model calls count valid and invalid "
+        "(unparseable) calls, and usage shares are of all calls, the invalid ones under `invalid`."
     )
     return "\n".join(lines) + "\n"
 

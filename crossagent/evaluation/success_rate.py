@@ -12,7 +12,11 @@ a checkout links to it), delegates here. Conventions:
   read them as a lower bound on the real uncertainty.
 - A group with no episodes is reported with n=0 and rate/interval None (JSON null), never 0.
 - Finished tasks = tasks with at least one successful episode, as a rate over tasks.
-- Action-space usage = share of the agent's calls that went to each space (not of ticks).
+- Model calls = the agent's calls of an episode, valid ones (one per action, in its space) and invalid
+  ones (unparseable output, run as a no-op tick) together.
+- Action-space usage = share of the model calls that went to each space (not of ticks), an invalid
+  call counted under `invalid` (USAGE_KEYS), so a model that writes garbage cannot look like one that
+  switches spaces.
 """
 
 from __future__ import annotations
@@ -79,6 +83,11 @@ def rate_block(successes: int, n: int, confidence: float = 0.95) -> dict[str, An
     }
 
 
+INVALID = "invalid"
+USAGE_KEYS: tuple[str, ...] = (*ACTION_SPACES, INVALID)
+"""Keys of the action-space usage blocks: the action spaces, then the invalid calls."""
+
+
 def ordered_categories(present: Iterable[str], requested: Sequence[str] | None = None) -> list[str]:
     """Requested categories in their order, then the other present ones: paper order, then sorted."""
     head = list(dict.fromkeys(requested or ()))
@@ -90,10 +99,15 @@ def _mean(values: list[int]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _model_calls(result: EpisodeResult) -> int:
+    return sum(result.calls_per_space.values()) + result.invalid_actions
+
+
 def _usage(results: list[EpisodeResult]) -> dict[str, Any]:
     calls = {space: sum(r.calls_per_space.get(space, 0) for r in results) for space in ACTION_SPACES}
+    calls[INVALID] = sum(r.invalid_actions for r in results)
     total = sum(calls.values())
-    shares = {space: (count / total if total else None) for space, count in calls.items()}
+    shares = {key: (count / total if total else None) for key, count in calls.items()}
     return {"total_calls": total, "calls": calls, "shares": shares}
 
 
@@ -149,6 +163,10 @@ def compute_success_rate(
         "generated_tokens": {
             "mean": _mean([r.generated_tokens for r in results]),
             "mean_successful": _mean([r.generated_tokens for r in successful]),
+        },
+        "model_calls": {
+            "mean": _mean([_model_calls(r) for r in results]),
+            "mean_successful": _mean([_model_calls(r) for r in successful]),
         },
         "invalid_actions": {
             "total": sum(r.invalid_actions for r in results),

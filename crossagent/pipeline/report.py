@@ -1,10 +1,16 @@
 """The main job's report: one markdown file and its plots, from what the earlier stages wrote.
 
-report.md            the paper-form comparison table (ID ASR, OOD ASR, finished tasks, per category,
-                     tokens per episode, action-space usage), teacher-forced validation accuracy of
-                     each SFT model per space, and the wall time of every stage
-report/asr.png       ID and OOD success rate of every agent, with 95% Wilson intervals
-report/<agent>/...   each agent's own plots and eval_info.json (crossagent.evaluation.report)
+report.md                the paper-form comparison table (per agent, in the caller's order, with its training
+                         stage: ID and OOD ASR with 95% Wilson intervals, OOD seen / unseen, finished tasks,
+                         per category, tokens and model calls per episode, action-space usage), the
+                         multi-turn RL curves when a model has a log, teacher-forced validation accuracy of
+                         each SFT model per space, and the wall time of every stage (and of all together)
+report/asr.png           ID and OOD success rate of every agent, with 95% Wilson intervals
+report/space_usage.png   the switching figure: share of model calls per action space per task category,
+                         one panel per agent (all but the random floor)
+report/mtrl_curves.png   multi-turn RL success, tokens per episode and space usage over the training steps
+                         of every model with a `models/<name>/mtrl_log.json`
+eval/<agent>/...         each agent's own plots and eval_info.json (crossagent.evaluation.report)
 """
 
 from __future__ import annotations
@@ -12,17 +18,17 @@ from __future__ import annotations
 import json
 import logging
 import pathlib
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # servers without a display
-import matplotlib.pyplot as plt
-
-from crossagent.evaluation.report import REPORT_FILES, markdown_table
-from crossagent.evaluation.success_rate import split_rates
+from crossagent.evaluation.mtrl_curves import MTRL_LOG_FILE, plot_mtrl_curves, read_mtrl_log
+from crossagent.evaluation.plots import plot_asr_by_agent, plot_space_usage_by_agent
+from crossagent.evaluation.report import REPORT_FILES, fmt_rate_interval, markdown_table
+from crossagent.evaluation.success_rate import compute_success_rate, split_rates
 from crossagent.files import write_text_atomic
 from crossagent.pipeline.evaluation import eval_agents
 from crossagent.pipeline.plan import PipelineConfig
+from crossagent.rollout.results import FIELD_NAMES
 from crossagent.tasks import CATEGORIES
 
 logger = logging.getLogger(__name__)
@@ -30,39 +36,45 @@ logger = logging.getLogger(__name__)
 ACCURACY_COLUMNS = ("exact", "parse_equivalent", "majority_exact", "rows")
 """Validation metrics of each SFT model per space shown in the report (sft_metrics.json fields)."""
 
+USAGE_FIGURE_SKIPS = ("random",)
+"""Agents left out of the switching figure: the random floor presses uniform raw keys, nothing to read."""
 
-def plot_asr_by_agent(metrics_by_agent: dict[str, dict], path: pathlib.Path) -> pathlib.Path:
-    """Grouped bars: ASR per agent in domain, out of domain (the paper's number) and on its two parts,
-    Wilson intervals as error bars."""
-    from crossagent.evaluation.plots import GROUP_LABELS, _save
 
-    agents = list(metrics_by_agent)
-    figure, axes = plt.subplots(figsize=(1.6 * len(agents) + 2, 3.6))
-    colours = {
-        "in_domain": "#4c72b0",
-        "out_of_domain": "#dd8452",
-        "ood_seen": "#55a868",
-        "ood_unseen": "#c44e52",
-    }
-    width = 0.8 / len(colours)
-    for index, (group, colour) in enumerate(colours.items()):
-        offset = (index - (len(colours) - 1) / 2) * width
-        blocks = [metrics_by_agent[a]["asr"]["per_split"][group] for a in agents]
-        rates = [100 * (b["rate"] or 0.0) for b in blocks]
-        errors = [
-            [100 * (b["rate"] - b["ci_low"]) if b["rate"] is not None else 0.0 for b in blocks],
-            [100 * (b["ci_high"] - b["rate"]) if b["rate"] is not None else 0.0 for b in blocks],
-        ]
-        positions = [i + offset for i in range(len(agents))]
-        axes.bar(positions, rates, width, yerr=errors, capsize=3, color=colour, label=GROUP_LABELS[group])
-        for x, rate, up in zip(positions, rates, errors[1]):  # above the whisker, never on it
-            axes.text(x, rate + up + 1, f"{rate:.0f}", ha="center", va="bottom", fontsize=7)
-    axes.set_xticks(range(len(agents)), agents, rotation=15, ha="right")
-    axes.set_ylim(0, 115)
-    axes.set_ylabel("success rate (%)")
-    axes.set_title("average success rate per agent (95% Wilson intervals)")
-    axes.legend(fontsize=8, loc="upper left")
-    return _save(figure, path)
+def load_agent_metrics(output_dir: pathlib.Path, agent: str) -> dict[str, Any] | None:
+    """`compute_success_rate` of one agent's evaluated episodes (its eval_info.json), scored again so an
+    evaluation written by an older version gets every metric of this one; None when it was not evaluated."""
+    path = output_dir / "eval" / agent / REPORT_FILES["eval_info"]
+    if not path.is_file():
+        return None
+    episodes = json.loads(path.read_text())["per_episode"]
+    records = [{name: episode[name] for name in FIELD_NAMES if name in episode} for episode in episodes]
+    return compute_success_rate(records, categories=CATEGORIES)
+
+
+def load_mtrl_logs(output_dir: pathlib.Path, order: Sequence[str] = ()) -> dict[str, list[dict]]:
+    """Every `models/<name>/mtrl_log.json`, checked: the names in `order` first, then the others sorted."""
+    found = {path.parent.name: path for path in (output_dir / "models").glob(f"*/{MTRL_LOG_FILE}")}
+    names = [name for name in order if name in found] + sorted(set(found) - set(order))
+    return {name: read_mtrl_log(found[name]) for name in names}
+
+
+def mtrl_table(logs: Mapping[str, list[dict]]) -> str:
+    """First and last logged step of every multi-turn RL run."""
+    lines = [
+        "| Model | Steps logged | Success % (first → last) | Tokens / episode (first → last) "
+        "| Zero-spread groups % (mean) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, entries in logs.items():
+        first, last = entries[0], entries[-1]
+        zero = [e["zero_spread_groups"] for e in entries if "zero_spread_groups" in e]
+        lines.append(
+            f"| {name} | {len(entries)} (steps {first['step']}–{last['step']}) "
+            f"| {100 * first['success_rate']:.1f} → {100 * last['success_rate']:.1f} "
+            f"| {first['tokens_per_episode']:.1f} → {last['tokens_per_episode']:.1f} "
+            f"| {f'{100 * sum(zero) / len(zero):.1f}' if zero else '–'} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 ACCURACY_NOTE = (
@@ -91,30 +103,73 @@ def accuracy_table(models: dict[str, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stage_times_table(stages: dict[str, dict]) -> str:
+def stage_times_table(stages: Mapping[str, Mapping[str, Any]], target_minutes: float | None = None) -> str:
+    """Wall time of every finished stage (`pipeline.json`'s records), their total, and whether the total
+    is within `target_minutes` when one is given."""
     lines = ["| Stage | Wall time |", "|---|---:|"]
-    total = 0.0
-    for name, record in stages.items():
-        total += record["seconds"]
-        lines.append(f"| {name} | {record['seconds'] / 60:.1f} min |")
-    lines.append(f"| **total (stages above)** | **{total / 60:.1f} min** |")
+    total = sum(record["seconds"] for record in stages.values()) / 60
+    lines += [f"| {name} | {record['seconds'] / 60:.1f} min |" for name, record in stages.items()]
+    lines.append(f"| **total (stages above)** | **{total:.1f} min** |")
+    if target_minutes is not None:
+        verdict = (
+            f"within the target of {target_minutes:.0f} min ({target_minutes - total:.1f} min to spare)"
+            if total <= target_minutes
+            else f"over the target of {target_minutes:.0f} min by {total - target_minutes:.1f} min"
+        )
+        lines += ["", f"Total {total:.1f} min: {verdict}."]
     return "\n".join(lines) + "\n"
 
 
-def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_models: list[str]) -> dict:
-    """Write report.md and its plot; returns the headline numbers of every agent."""
-    metrics_by_agent = {
-        agent: json.loads((output_dir / "eval" / agent / REPORT_FILES["eval_info"]).read_text())["metrics"]
-        for agent in agents
-    }
+def write_pipeline_report(
+    output_dir: pathlib.Path,
+    agents: Sequence[str],
+    sft_models: Sequence[str],
+    stages: Mapping[str, str] | None = None,
+    target_minutes: float | None = None,
+) -> dict:
+    """Write report.md and its plots; returns the headline numbers of every agent.
+
+    Args:
+        agents: the table's rows in this order; an agent without an evaluation (`eval/<agent>/`) is
+            left out and named in the report.
+        sft_models: models whose teacher-forced validation accuracy (`sft_metrics.json`) is shown.
+        stages: agent -> its training stage (`SFT`, `STRL`, `MTRL`, `baseline`, ...), a table column.
+        target_minutes: the job's wall-time target; the report says whether the stages' total is within.
+    """
+    output_dir = pathlib.Path(output_dir)
+    metrics_by_agent, skipped = {}, []
+    for agent in dict.fromkeys(agents):
+        metrics = load_agent_metrics(output_dir, agent)
+        if metrics is None:
+            skipped.append(agent)
+        else:
+            metrics_by_agent[agent] = metrics
+    if skipped:
+        logger.warning("report: no evaluation of %s (eval/<agent>/eval_info.json); left out", skipped)
+    if not metrics_by_agent:
+        raise ValueError(
+            f"report: none of the agents {list(agents)} has an evaluation in {output_dir / 'eval'}; "
+            "run the eval stage first"
+        )
     accuracy = {}
     for name in sft_models:
         path = output_dir / "models" / name / "sft_metrics.json"
         if path.exists():
             accuracy[name] = json.loads(path.read_text())
     state = json.loads((output_dir / "pipeline.json").read_text())
-    plot = plot_asr_by_agent(metrics_by_agent, output_dir / "report" / "asr.png")
+    figures = output_dir / "report"
+    asr_plot = plot_asr_by_agent(metrics_by_agent, figures / "asr.png")
+    usage_agents = {a: m for a, m in metrics_by_agent.items() if a not in USAGE_FIGURE_SKIPS}
+    usage_plot = (
+        plot_space_usage_by_agent(usage_agents, figures / "space_usage.png") if usage_agents else None
+    )
+    logs = load_mtrl_logs(output_dir, order=list(agents))
+    curves_plot = plot_mtrl_curves(logs, figures / "mtrl_curves.png") if logs else None
     episodes = {agent: m["num_episodes"] for agent, m in metrics_by_agent.items()}
+
+    def figure(title: str, path: pathlib.Path | None) -> list[str]:
+        return [f"![{title}]({path.relative_to(output_dir)})", ""] if path is not None else []
+
     text = "\n".join(
         [
             f"# CrossAgent main job: `{state['config']['preset']}` preset",
@@ -122,10 +177,29 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
             "## Success on the task suite",
             "",
             f"Episodes per agent: {', '.join(f'{a} {n}' for a, n in episodes.items())}.",
+            *([f"Not evaluated (left out): {', '.join(skipped)}."] if skipped else []),
             "",
-            markdown_table(metrics_by_agent, CATEGORIES),
-            f"![ASR per agent]({plot.relative_to(output_dir)})",
+            markdown_table(metrics_by_agent, CATEGORIES, stages=stages),
+            *figure("ASR per agent", asr_plot),
+            "## Action-space usage per task category",
             "",
+            "Share of each agent's model calls per action space, per task category and overall "
+            "(invalid: unparseable output).",
+            "",
+            *figure("action-space usage per category", usage_plot),
+            *(
+                [
+                    "## Multi-turn RL training curves",
+                    "",
+                    "Rollouts on the training tasks at each optimisation step (`models/<name>/"
+                    f"{MTRL_LOG_FILE}`); zero-spread groups carry no GRPO signal and are skipped.",
+                    "",
+                    mtrl_table(logs),
+                    *figure("multi-turn RL curves", curves_plot),
+                ]
+                if logs
+                else []
+            ),
             "## Teacher-forced next-action accuracy on the validation split (%)",
             "",
             ACCURACY_NOTE,
@@ -133,16 +207,24 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
             accuracy_table(accuracy),
             "## Wall time of each stage",
             "",
-            stage_times_table(state["stages"]),
+            stage_times_table(state["stages"], target_minutes),
         ]
     )
     write_text_atomic(output_dir / "report.md", text)
     return {
         "report": str(output_dir / "report.md"),
+        "skipped": skipped,
+        "mtrl_logs": list(logs),
+        "total_minutes": round(sum(r["seconds"] for r in state["stages"].values()) / 60, 1),
         "agents": {
             agent: {
+                **({"stage": stages.get(agent)} if stages is not None else {}),
                 **split_rates(m),
                 "asr": m["asr"]["overall"]["rate"],
+                "id_ci": fmt_rate_interval(m["asr"]["per_split"]["in_domain"]),
+                "ood_ci": fmt_rate_interval(m["asr"]["per_split"]["out_of_domain"]),
+                "tokens_per_episode": m["generated_tokens"]["mean"],
+                "calls_per_episode": m["model_calls"]["mean"],
             }
             for agent, m in metrics_by_agent.items()
         },
@@ -150,6 +232,7 @@ def write_pipeline_report(output_dir: pathlib.Path, agents: list[str], sft_model
 
 
 def stage_report(config: PipelineConfig) -> dict:
-    """report.md: the paper-form comparison table, validation accuracy per space, stage times, plots."""
+    """report.md: the paper-form comparison table, the switching figure, MTRL curves, validation accuracy
+    per space, stage times."""
     plan = config.plan
     return write_pipeline_report(config.output_dir, list(eval_agents(config, plan)), list(plan.sft_models))

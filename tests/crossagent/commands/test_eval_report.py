@@ -22,7 +22,7 @@ def write_results(path, agent, success_of):
             )  # fmt: skip
 
 
-def test_eval_report_two_agents(tmp_path, capsys):
+def test_eval_report_two_agents(tmp_path, capsys, wilson_text):
     write_results(tmp_path / "expert.jsonl", "expert", lambda task, episode: True)
     write_results(
         tmp_path / "random.jsonl", "random", lambda task, episode: task.startswith("mine") and episode == 0
@@ -35,7 +35,7 @@ def test_eval_report_two_agents(tmp_path, capsys):
     assert "ignoring a partial last line" in printed
     rows = [line for line in (out / "comparison.md").read_text().splitlines() if line.startswith("| ")][1:]
     assert [row.split("|")[1].strip() for row in rows] == ["expert", "random"]
-    assert rows[1].split("|")[2].strip() == "50.0"  # random: ID 1 of 2
+    assert rows[1].split("|")[2].strip() == wilson_text(1, 2)  # random: ID 1 of 2, 50.0 [9.5, 90.5]
     info = json.loads((out / "random" / "eval_info.json").read_text())
     assert info["overall"]["n_episodes"] == 4 and info["overall"]["pc_success"] == 25.0
     assert (out / "expert" / "success_per_category.png").stat().st_size > 5000

@@ -74,28 +74,55 @@ def test_write_report_files(tmp_path, records):
     assert card["model-index"][0]["name"] == "random"
 
 
-def test_markdown_table_one_row_per_agent(records):
+def cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def test_markdown_table_one_row_per_agent(records, wilson_text):
     flipped = [r.__class__(**{**r.to_dict(), "success": not r.success}) for r in records]
     table = markdown_table(
         {"random": compute_success_rate(records), "expert": compute_success_rate(flipped, ["interact_block"])}
     )
     lines = table.splitlines()
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    assert header[:6] == ["Agent", "ID ASR", "OOD ASR", "OOD seen ASR", "OOD unseen ASR", "Finished tasks"]
+    header = cells(lines[0])
+    assert header[:6] == [
+        "Agent", "ID ASR [95% CI]", "OOD ASR [95% CI]", "OOD seen ASR", "OOD unseen ASR", "Finished tasks"
+    ]  # fmt: skip
     assert header[6:10] == ["mine_block", "kill_entity", "craft_item", "interact_block"]  # paper order
-    assert header[-2:] == ["Tokens / episode", "Action-space usage (% of calls)"]
+    assert header[-3:] == ["Tokens / episode", "Model calls / episode", "Action-space usage (% of calls)"]
     rows = [line for line in lines[2:] if line.startswith("| ")]
     assert [row.split("|")[1].strip() for row in rows] == ["random", "expert"]
-    random_row = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    random_row = cells(rows[0])
     # ID 7/8, OOD 1/8 (seen 0/4, unseen 1/4), finished 3/4; mine 3/8, kill 4/4, craft 1/4; interact absent
-    assert random_row[1:10] == ["87.5", "12.5", "0.0", "25.0", "75.0", "37.5", "100.0", "25.0", "–"]
+    assert random_row[1:3] == [wilson_text(7, 8), wilson_text(1, 8)]
+    assert random_row[1:3] == ["87.5 [52.9, 97.8]", "12.5 [2.2, 47.1]"]  # the same, from test_success_rate
+    assert random_row[3:10] == ["0.0", "25.0", "75.0", "37.5", "100.0", "25.0", "–"]
     assert random_row[10] == "30.0"
-    assert random_row[11] == "raw 47 / motion 29 / grounding 12 / skill 12"
-    expert_row = [cell.strip() for cell in rows[1].strip("|").split("|")]
+    # 68 valid + 8 invalid calls over 16 episodes = 4.75 (4.8), of which 8 / 16 = 0.5 invalid
+    assert random_row[11] == "4.8 (0.5 invalid)"
+    # raw 32, motion 20, grounding 8, skill 8, invalid 8 of 76 calls
+    assert random_row[12] == "raw 42 / motion 26 / grounding 11 / skill 11 / invalid 11"
+    expert_row = cells(rows[1])
     # flipped: 1/8 ID, 7/8 OOD (seen 4/4, unseen 3/4); finished: stone, oak, stick
-    assert expert_row[1:6] == ["12.5", "87.5", "100.0", "75.0", "75.0"]
+    assert expert_row[1:6] == [wilson_text(1, 8), wilson_text(7, 8), "100.0", "75.0", "75.0"]
     with pytest.raises(ValueError, match="at least one agent"):
         markdown_table({})
+
+
+def test_markdown_table_stage_column_and_empty_groups(records, wilson_text):
+    only_ood = [r for r in records if r.split != "in_domain"]
+    no_invalid = [r.__class__(**{**r.to_dict(), "invalid_actions": 0}) for r in records]
+    table = markdown_table(
+        {"crossagent-mtrl": compute_success_rate(only_ood), "raw": compute_success_rate(no_invalid)},
+        stages={"crossagent-mtrl": "MTRL"},
+    )
+    lines = table.splitlines()
+    assert cells(lines[0])[:3] == ["Agent", "Stage", "ID ASR [95% CI]"]
+    assert lines[1].startswith("|---|---|---:|")  # agent and stage left-aligned
+    mtrl, raw = (cells(line) for line in lines[2:4])
+    assert mtrl[:4] == ["crossagent-mtrl", "MTRL", "–", wilson_text(1, 8)]  # no ID episode: no interval
+    assert raw[1] == "–"  # a stage the caller did not give
+    assert raw[-2] == "4.2"  # 68 valid calls / 16, no invalid ones to name
 
 
 def test_model_index_results(records):

@@ -87,22 +87,33 @@ def test_hand_computed_table(records):
     assert m["generated_tokens"] == {"mean": 30.0, "mean_successful": 22.5}
     assert m["invalid_actions"] == {"total": 8, "mean": 0.5}
     assert m["retries"] == {"total": 2, "episodes_with_error": 1}
+    # Model calls = valid + invalid: mine 8 x 4 + craft 4 x 4 + kill 4 x 5 = 68 valid, + 8 invalid
+    # (one per failure) = 76 / 16 = 4.75; successful: oak 3 x 4 + stick 1 x 4 + zombie 4 x 5 = 36 / 8 = 4.5.
+    assert m["model_calls"] == {"mean": 4.75, "mean_successful": 4.5}
 
-    # Action-space usage: mine 8 x (raw 3, skill 1) = raw 24, skill 8; craft 4 x (grounding 2, raw 2);
-    # kill 4 x motion 5. Overall raw 32, motion 20, grounding 8, skill 8 of 68 calls.
+    # Action-space usage: mine 8 x (raw 3, skill 1) = raw 24, skill 8, + 5 invalid (5 failures) = 37 calls;
+    # craft 4 x (grounding 2, raw 2) + 3 invalid = 19; kill 4 x motion 5, no failure = 20.
+    # Overall raw 32, motion 20, grounding 8, skill 8, invalid 8 of 76 calls.
     usage = m["action_space_usage"]
-    assert usage["per_category"]["mine_block"]["shares"] == {"raw": 0.75, "motion": 0.0, "grounding": 0.0, "skill": 0.25, "latent": 0.0}  # fmt: skip
-    assert usage["per_category"]["craft_item"]["shares"]["grounding"] == 0.5
+    assert usage["per_category"]["mine_block"]["shares"] == pytest.approx({"raw": 24 / 37, "motion": 0.0, "grounding": 0.0, "skill": 8 / 37, "latent": 0.0, "invalid": 5 / 37})  # fmt: skip
+    assert usage["per_category"]["craft_item"]["shares"]["grounding"] == 8 / 19
     assert usage["per_category"]["kill_entity"]["shares"]["motion"] == 1.0
     assert usage["per_category"]["smelt_item"] == {
         "total_calls": 0,
-        "calls": dict.fromkeys(("raw", "motion", "grounding", "skill", "latent"), 0),
-        "shares": dict.fromkeys(("raw", "motion", "grounding", "skill", "latent")),
+        "calls": dict.fromkeys(("raw", "motion", "grounding", "skill", "latent", "invalid"), 0),
+        "shares": dict.fromkeys(("raw", "motion", "grounding", "skill", "latent", "invalid")),
     }
     overall = usage["overall"]
-    assert overall["total_calls"] == 68
-    assert overall["calls"] == {"raw": 32, "motion": 20, "grounding": 8, "skill": 8, "latent": 0}
-    assert overall["shares"]["raw"] == pytest.approx(32 / 68)  # 0.470588
+    assert overall["total_calls"] == 76
+    assert overall["calls"] == {
+        "raw": 32,
+        "motion": 20,
+        "grounding": 8,
+        "skill": 8,
+        "latent": 0,
+        "invalid": 8,
+    }
+    assert overall["shares"]["raw"] == pytest.approx(32 / 76)  # 0.421053
 
 
 def test_all_fail_and_all_success(records):
@@ -197,7 +208,8 @@ def episode_sets(draw):
                 dict(task_id=f"{category}:{number}", category=category, split="in_domain" if train else "ood_seen",
                      episode=episode, seed=episode, success=draw(st.booleans()), steps=draw(st.integers(0, 200)),
                      generated_tokens=draw(st.integers(0, 500)),
-                     calls_per_space=draw(st.dictionaries(st.sampled_from(ACTION_SPACES), st.integers(0, 5))))
+                     calls_per_space=draw(st.dictionaries(st.sampled_from(ACTION_SPACES), st.integers(0, 5))),
+                     invalid_actions=draw(st.integers(0, 3)))
             )  # fmt: skip
     return draw(st.permutations(rows))
 
@@ -222,3 +234,7 @@ def test_groups_partition_the_episodes(rows):
     assert compute_success_rate(list(reversed(rows))) == m  # order does not matter
     shares = [s for s in m["action_space_usage"]["overall"]["shares"].values() if s is not None]
     assert not shares or abs(sum(shares) - 1) < 1e-9
+    # every call, valid or invalid, is counted once: in the usage and in the calls per episode
+    total_calls = m["action_space_usage"]["overall"]["total_calls"]
+    assert total_calls == sum(sum(r["calls_per_space"].values()) + r["invalid_actions"] for r in rows)
+    assert m["model_calls"]["mean"] == (pytest.approx(total_calls / len(rows)) if rows else None)

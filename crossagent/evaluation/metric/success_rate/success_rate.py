@@ -54,7 +54,7 @@ Args (one list entry per episode; see `crossagent.evaluation.success_rate.episod
 Returns:
     dict with `num_episodes`, `num_tasks`, `asr` / `finished_tasks` ({overall, per_split,
     per_category} of {n, successes, rate, ci_low, ci_high}), `steps`, `generated_tokens`,
-    `invalid_actions`, `retries` and `action_space_usage`.
+    `model_calls`, `invalid_actions`, `retries` and `action_space_usage`.
 Examples:
     >>> import evaluate
     >>> from crossagent.evaluation.success_rate import episode_columns, metric_module_path
