@@ -66,6 +66,8 @@ class JobPlan:
     """Worlds stepped together per evaluation worker."""
     eval_workers: int = 2
     """Evaluation worker processes (one torch thread each)."""
+    target_minutes: float | None = None
+    """The job's wall-time target: the report says whether the stages' total is within it."""
     eval_max_new_tokens: int = 48
     """Token limit of one model decision (the longest action of the tiny data is ~20 tokens)."""
 

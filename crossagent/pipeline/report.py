@@ -26,7 +26,7 @@ from crossagent.evaluation.plots import plot_asr_by_agent, plot_space_usage_by_a
 from crossagent.evaluation.report import REPORT_FILES, fmt_rate_interval, markdown_table
 from crossagent.evaluation.success_rate import compute_success_rate, split_rates
 from crossagent.files import write_text_atomic
-from crossagent.pipeline.evaluation import eval_agents
+from crossagent.pipeline.evaluation import eval_agents, trained_models
 from crossagent.pipeline.plan import PipelineConfig
 from crossagent.rollout.results import FIELD_NAMES
 from crossagent.tasks import CATEGORIES
@@ -235,4 +235,8 @@ def stage_report(config: PipelineConfig) -> dict:
     """report.md: the paper-form comparison table, the switching figure, MTRL curves, validation accuracy
     per space, stage times."""
     plan = config.plan
-    return write_pipeline_report(config.output_dir, list(eval_agents(config, plan)), list(plan.sft_models))
+    stages = {**trained_models(plan), **dict.fromkeys(plan.eval_baselines, "baseline")}
+    return write_pipeline_report(
+        config.output_dir, list(eval_agents(config, plan)), list(plan.sft_models), stages=stages,
+        target_minutes=plan.target_minutes,
+    )  # fmt: skip

@@ -52,6 +52,7 @@ from crossagent.executors.latent import CODEBOOK_FILE, model_codebook, trained_s
 from crossagent.files import write_text_atomic
 from crossagent.rollout.records import EpisodeSpec, training_world_seed
 from crossagent.tasks import OOD_UNSEEN, get_task
+from crossagent.tasks.suite import UnknownTaskError
 from crossagent.training.episode_reward import episode_reward
 from crossagent.training.mtrl_config import MTRLArguments
 from crossagent.training.mtrl_rollout import PlayedEpisode, SamplingAgent, play_episodes
@@ -131,6 +132,8 @@ class MTRLTrainer(CrossAgentGRPOTrainer):
             for index, row in enumerate(rows)
             for j in range(g)
         ]
+        logger.info("rank %d plays groups %s", self.accelerator.process_index,
+                    [f"{row['task_id']}@{row['seed']}" for row in rows])  # fmt: skip
         model = self.accelerator.unwrap_model(self.model)
         was_training = model.training
         agent = SamplingAgent(
@@ -260,6 +263,7 @@ class MTRLTrainer(CrossAgentGRPOTrainer):
             :10
         ]
         metrics = self._metrics[mode]
+        metrics["episodes/played"].append(n_episodes)
         metrics["episodes/success_rate"].append(successes / n_episodes)
         metrics["episodes/tokens"].append(tokens / n_episodes)
         metrics["episodes/calls"].append(n_calls / n_episodes)
@@ -283,6 +287,7 @@ def step_log(log_history: list[dict]) -> list[dict]:
         {
             "step": entry["step"],
             "success_rate": entry["episodes/success_rate"],
+            "episodes": entry.get("episodes/played"),
             "reward": entry.get("reward"),
             "tokens_per_episode": entry.get("episodes/tokens"),
             "calls_per_episode": entry.get("episodes/calls"),
@@ -312,7 +317,10 @@ def check_spaces(folder: str, asked: tuple[str, ...] | None) -> tuple[str, ...]:
 
 def training_rows(script) -> list[dict]:
     """One row per (task, world) of the run's tasks; errors for `ood_unseen` tasks and evaluation worlds."""
-    tasks = select_eval_tasks(script.task_filters, script.split)
+    try:
+        tasks = select_eval_tasks(script.task_filters, script.split)
+    except UnknownTaskError as error:  # a KeyError: the scripts report ValueErrors as one line
+        raise ValueError(f"tasks={script.tasks!r}: {error}") from None
     unseen = [t.id for t in tasks if t.split == OOD_UNSEEN]
     if unseen:
         raise ValueError(
