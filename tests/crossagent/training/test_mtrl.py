@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 import torch
+from datasets import Dataset
 
 from crossagent.rollout.records import EpisodeSpec, episode_seed
 from crossagent.tasks import get_task, load_suite
@@ -77,7 +78,7 @@ def test_bad_inputs_fail_before_any_rollout(base_model_dir, tmp_path):
         _args(base_model_dir, tmp_path / "a", num_generations=1)
     with pytest.raises(ValueError, match=r"token_penalty=1\.5 must be in \[0, 1\)"):
         _args(base_model_dir, tmp_path / "a", token_penalty=1.5)
-    with pytest.raises(ValueError, match="(divisible by|multiple of) num_generations"):
+    with pytest.raises(ValueError, match=r"(divisible by|multiple of) num_generations"):
         _args(base_model_dir, tmp_path / "a", per_device_train_batch_size=3)
     with pytest.raises(ValueError, match="matches no task"):
         train_mtrl(_args(base_model_dir, tmp_path / "a", tasks="mine_block:unobtainium"))
@@ -127,10 +128,10 @@ def test_each_turn_enters_the_loss_with_its_own_frame_and_its_sampling_log_probs
     # Two episodes of one world differ only by what was sampled: the frames of their first turns agree.
     assert (episodes[0].turns[0].frame == episodes[1].turns[0].frame).all()
 
-    script, config = _args(base_model_dir, tmp_path / "t", turns_per_episode=4)
+    _, config = _args(base_model_dir, tmp_path / "t", turns_per_episode=4)
     trainer = MTRLTrainer(
         model=model, reward_funcs=[EpisodeReward(0.2, 1000)], args=config,
-        train_dataset=__import__("datasets").Dataset.from_list([{"prompt": "x", "task_id": TASK, "seed": 1}]),
+        train_dataset=Dataset.from_list([{"prompt": "x", "task_id": TASK, "seed": 1}]),
         processing_class=processor,
     )  # fmt: skip
     picked = [(e, i, 0.5) for e in episodes for i in range(len(e.turns))]
