@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     stages = None
     default_dir = f"outputs/pipeline-{args.preset}"
+    if args.ablation and args.env == "crafter":
+        print("pipeline: error: --ablation is the MineSim job's MTRL ablation; drop it with --env crafter")
+        return 2
     if args.ablation:
         from crossagent.pipeline.stages import ABLATION_STAGES
 

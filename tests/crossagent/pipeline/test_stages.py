@@ -109,3 +109,48 @@ def test_strl_stage_trains_from_the_plans_sft_model_and_keeps_a_finished_run(sma
     # Two SFT steps and one GRPO step teach nothing: relabelling finds no equivalent answer and says so.
     with pytest.raises(ValueError, match="nothing to relabel"):
         stage_relabel(small_job)
+
+
+def test_the_plan_orders_each_rl_model_after_its_start_and_refuses_unknown_starts():
+    from crossagent.pipeline.evaluation import trained_models
+    from crossagent.pipeline.plan import JobPlan
+
+    plan = JobPlan(
+        sft_models={"crossagent": "mixed", "raw": "raw"}, strl_from="crossagent",
+        mtrl_models={"crossagent-mtrl": "crossagent-cs2", "raw-rl": "raw"},
+    )  # fmt: skip
+    assert trained_models(plan) == {
+        "crossagent": "SFT", "strl": "STRL", "crossagent-cs2": "relabel SFT", "crossagent-mtrl": "MTRL",
+        "raw": "SFT", "raw-rl": "MTRL",
+    }  # fmt: skip
+    with pytest.raises(ValueError, match="starts from 'motion', which the job does not train"):
+        JobPlan(sft_models={"raw": "raw"}, mtrl_models={"motion-rl": "motion"})
+    with pytest.raises(ValueError, match="has the name of a model the job already trains"):
+        JobPlan(sft_models={"raw": "raw"}, mtrl_models={"raw": "raw"})
+
+
+@pytest.mark.slow  # ~1.5 min: SFT of two models, then one MTRL step of each in its own process
+def test_mtrl_stage_trains_each_model_in_its_start_models_spaces_and_keeps_a_finished_run(
+    small_job, monkeypatch
+):
+    from crossagent.pipeline.rl import stage_mtrl
+
+    tiny = presets.PRESETS["tiny"]
+    plan = {
+        **SMALL_PLAN,
+        "mtrl_models": {"crossagent-mtrl": "crossagent", "raw-rl": "raw"},
+        "mtrl_parallel": 2,
+        "mtrl_overrides": dict(tasks="mine_block:dirt", worlds_per_task=1, max_steps=1, num_generations=2,
+                               per_device_train_batch_size=2, max_completion_length=3),
+    }  # fmt: skip
+    monkeypatch.setitem(presets.PRESETS, "tiny", dataclasses.replace(tiny, job=plan))
+    stage_mixed(small_job)
+    stage_sft(small_job)
+    first = stage_mtrl(small_job)
+    assert first["raw-rl"]["action_spaces"] == ["raw"] and first["crossagent-mtrl"]["global_step"] == 1
+    assert (
+        "action_spaces: raw\n"
+        in (small_job.output_dir / "models" / "raw-rl" / "mtrl_config.yaml").read_text()
+    )
+    again = stage_mtrl(small_job)
+    assert "seconds" in first["raw-rl"] and "seconds" not in again["raw-rl"]  # kept, not retrained
