@@ -154,3 +154,14 @@ def test_mtrl_stage_trains_each_model_in_its_start_models_spaces_and_keeps_a_fin
     )
     again = stage_mtrl(small_job)
     assert "seconds" in first["raw-rl"] and "seconds" not in again["raw-rl"]  # kept, not retrained
+
+
+def test_the_ablation_counts_the_steps_each_run_needs_to_reach_the_weakest_runs_final_success():
+    from crossagent.pipeline.rl import steps_to_reach
+
+    curves = {"from-cs2": [0.1, 0.2, 0.4, 0.5, 0.6], "from-sft": [0.0, 0.1, 0.1, 0.2, 0.3]}
+    result = steps_to_reach(curves, window=1)
+    assert result == {"target_success": 0.3, "steps": {"from-cs2": 3, "from-sft": 5}}
+    smoothed = steps_to_reach({"a": [0.0, 1.0, 0.0, 1.0], "b": [0.5, 0.5, 0.5, 0.5]}, window=2)
+    assert smoothed["target_success"] == 0.5 and smoothed["steps"] == {"a": 2, "b": 1}
+    assert steps_to_reach({}) == {}
