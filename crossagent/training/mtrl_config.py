@@ -103,8 +103,8 @@ class CrossAgentMTRLConfig(GRPOConfig):
     - `per_device_train_batch_size` 16 episodes (4 groups) and `steps_per_generation` 1: one rollout per
       optimizer step, trained on at once (`turns_per_episode` rows per episode);
     - `learning_rate` 1e-5, `max_completion_length` 24 (the longest action is ~20 tokens);
-    - `save_steps` 1: a killed run resumes at its last finished step (a tiny model saves in well under a
-      second; the presets set larger values where a step is cheaper than a save);
+    - `save_steps` 1 with `save_total_limit` 2: a killed run resumes at its last finished step and loses
+      no other (a step plays whole episodes, so it costs far more than a save), keeping two checkpoints;
     - `remove_unused_columns` False (the rollout reads `task_id` and `seed`).
     TRL's `loss_type` (dapo), `beta` (0: no reference model), `scale_rewards` (group) and `temperature`
     (1.0) are kept.
@@ -151,6 +151,7 @@ class CrossAgentMTRLConfig(GRPOConfig):
     max_completion_length: int | None = 24
     logging_steps: float = 1
     save_steps: float = 1
+    save_total_limit: int | None = 2
     lr_scheduler_type: str = "constant"
     seed: int = 0
     remove_unused_columns: bool | None = False
