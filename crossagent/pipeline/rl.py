@@ -151,8 +151,9 @@ def _train_mtrl(fields: dict) -> dict:
     from crossagent.training.mtrl_config import mtrl_arguments
 
     _log_to(pathlib.Path(fields["output_dir"]))
+    start = time.perf_counter()  # in the child: a run waiting for a free process is not timed
     summary = train_mtrl(mtrl_arguments(**fields))
-    return {k: summary.get(k) for k in MTRL_SUMMARY}
+    return {**{k: summary.get(k) for k in MTRL_SUMMARY}, "seconds": round(time.perf_counter() - start, 1)}
 
 
 MTRL_SUMMARY = ("global_step", "train_runtime_s", "action_spaces", "first_success_rate", "final_success_rate")
@@ -197,7 +198,6 @@ def run_mtrl(config: PipelineConfig, runs: dict[str, str]) -> dict:
     with concurrent.futures.ProcessPoolExecutor(
         max(config.plan.mtrl_parallel, 1), mp_context=context
     ) as pool:
-        started = {name: time.perf_counter() for name in todo}
         futures = {pool.submit(_train_mtrl, fields): name for name, fields in todo.items()}
         for name in todo:
             logger.info(
@@ -205,7 +205,7 @@ def run_mtrl(config: PipelineConfig, runs: dict[str, str]) -> dict:
             )
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]
-            results[name] = {**future.result(), "seconds": round(time.perf_counter() - started[name], 1)}
+            results[name] = future.result()
             logger.info("MTRL %s: done, training-task success %s -> %s", name,
                         results[name]["first_success_rate"], results[name]["final_success_rate"])  # fmt: skip
     return {name: results[name] for name in runs}
