@@ -282,9 +282,10 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.ArgumentPars
     parser.add_argument(
         "--seed", type=int, default=0, help="torch seed for the sampling, set before each loop"
     )
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     parser.add_argument("--output", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
-    for name in ("episodes_per_task", "num_envs", "max_new_tokens", "max_ticks"):
+    for name in ("episodes_per_task", "num_envs", "max_new_tokens", "max_ticks", "threads"):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {value}")
@@ -331,6 +332,8 @@ def warm_up(agent: _CountingAgent, spec: EpisodeSpec) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser, args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     specs = episode_specs(parser, args)
     agent = load_agent(parser, args)
     warm_up(agent, specs[0])
