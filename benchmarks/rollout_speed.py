@@ -78,6 +78,9 @@ class LoopStats:
     context_truncated: int = 0
     """Episodes cut because the conversation reached the model's context (TRL's `overlong`)."""
     seconds: float = 0.0
+    """Wall-clock seconds of the loop (environments made, episodes played)."""
+    cpu_seconds: float = 0.0
+    """CPU seconds this process used meanwhile, all threads: less moved by other processes on shared cores."""
 
     @property
     def episodes_per_s(self) -> float:
@@ -86,6 +89,10 @@ class LoopStats:
     @property
     def decisions_per_s(self) -> float:
         return self.decisions / self.seconds
+
+    @property
+    def episodes_per_cpu_s(self) -> float:
+        return self.episodes / self.cpu_seconds
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,8 +107,10 @@ class LoopStats:
             "prompt_tokens_per_decision": round(self.prompt_tokens / max(self.decisions, 1), 1),
             "context_truncated": self.context_truncated,
             "wall_seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "episodes_per_s": round(self.episodes_per_s, 4),
             "decisions_per_s": round(self.decisions_per_s, 3),
+            "episodes_per_cpu_s": round(self.episodes_per_cpu_s, 4),
         }
 
 
@@ -118,9 +127,10 @@ class _CountingAgent(SamplingAgent):
 
 def run_batched(agent: _CountingAgent, specs: Sequence[EpisodeSpec], num_envs: int) -> LoopStats:
     agent.calls = 0
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     episodes = play_episodes(agent, specs, num_envs=num_envs)
-    stats = LoopStats(seconds=time.perf_counter() - start, model_calls=agent.calls)
+    stats = LoopStats(model_calls=agent.calls)
+    stats.seconds, stats.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     for episode in episodes:
         stats.episodes += 1
         stats.successes += episode.success
@@ -225,7 +235,7 @@ def run_trl(
         rollout.ids, rollout.pixel_values = inputs["input_ids"][0].tolist(), [inputs["pixel_values"]]
 
     stats, pool = LoopStats(), []
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for first in range(0, len(specs), num_envs):
         batch = specs[first : first + num_envs]
         while len(pool) < len(batch):  # TRL keeps a pool and creates instances only when a batch needs more
@@ -262,7 +272,7 @@ def run_trl(
                 else:
                     still.append(rollout)
             active = still
-    stats.seconds = time.perf_counter() - start
+    stats.seconds, stats.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     return stats
 
 
@@ -274,6 +284,9 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.ArgumentPars
     parser.add_argument("--model", required=True, help="a saved CrossAgent model folder")
     parser.add_argument("--tasks", nargs="+", default=["mine_block:*"],
                         help="task ids, shell patterns on ids or categories (default: mine_block:*)")  # fmt: skip
+    parser.add_argument(
+        "--split", default=None, help="only tasks of this suite split (e.g. in_domain, MTRL's)"
+    )
     parser.add_argument("--episodes-per-task", type=int, default=2)
     parser.add_argument("--num-envs", type=int, default=8, help="worlds played together (the batch)")
     parser.add_argument("--max-new-tokens", type=int, default=24, help="per decision (MTRL's default)")
@@ -306,9 +319,11 @@ def load_agent(parser: argparse.ArgumentParser, args: argparse.Namespace) -> _Co
 
 def episode_specs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[EpisodeSpec]:
     try:
-        tasks = select_eval_tasks(args.tasks)
+        tasks = select_eval_tasks(args.tasks, args.split)
     except KeyError as error:  # UnknownTaskError: its message lists the closest ids
         parser.error(f"--tasks: {error.args[0]}")
+    except ValueError as error:  # an unknown split
+        parser.error(str(error))
     if args.max_ticks is not None:
         tasks = [dataclasses.replace(t, max_ticks=min(t.max_ticks, args.max_ticks)) for t in tasks]
     # `episode` keys the turns in play_episodes, so it is unique over the run; the seed is the task's own.
@@ -350,11 +365,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     speedup = {  # from the unrounded rates
         f"{key}_batched_over_{other}": round(getattr(loops["batched"], key) / getattr(loops[other], key), 3)
         for other in ("trl", "trl_fixed_prompt")
-        for key in ("episodes_per_s", "decisions_per_s")
+        for key in ("episodes_per_s", "decisions_per_s", "episodes_per_cpu_s")
     }
     result = {
         "model": str(Path(args.model).resolve()),
         "tasks": args.tasks,
+        "split": args.split,
         "num_tasks": len(specs) // args.episodes_per_task,
         "episodes_per_task": args.episodes_per_task,
         "episodes": len(specs),

@@ -49,10 +49,11 @@ def test_every_loop_plays_every_episode_and_the_ratios_are_the_rates(benchmark, 
         assert loop["generated_tokens"] <= loop["decisions"] * result["max_new_tokens"]
         assert loop["episodes_per_s"] == pytest.approx(loop["episodes"] / loop["wall_seconds"], rel=1e-2)
         assert loop["decisions_per_s"] == pytest.approx(loop["decisions"] / loop["wall_seconds"], rel=1e-2)
+        assert loop["episodes_per_cpu_s"] == pytest.approx(loop["episodes"] / loop["cpu_seconds"], rel=1e-2)
         assert loop["context_truncated"] == 0  # 6 ticks are far from the 2048-token context
     batched = result["loops"]["batched"]
     for other in ("trl", "trl_fixed_prompt"):
-        for key in ("episodes_per_s", "decisions_per_s"):
+        for key in ("episodes_per_s", "decisions_per_s", "episodes_per_cpu_s"):
             expected = batched[key] / result["loops"][other][key]
             assert result["speedup"][f"{key}_batched_over_{other}"] == pytest.approx(expected, rel=1e-2)
     assert result["target_met"] == (result["speedup"]["episodes_per_s_batched_over_trl"] >= 5.0)
@@ -95,3 +96,6 @@ def test_a_missing_model_folder_or_an_unmatched_task_filter_is_named(
     with pytest.raises(SystemExit):
         benchmark.main(["--model", str(base_model_dir), "--num-envs", "0"])
     assert "--num-envs must be >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        benchmark.main(["--model", str(base_model_dir), "--split", "in_domian"])
+    assert "--split 'in_domian'" in capsys.readouterr().err
