@@ -357,10 +357,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     print(f"batched: {len(specs)} episodes, {args.num_envs} worlds ...", file=sys.stderr)
     torch.manual_seed(args.seed)
     loops["batched"] = run_batched(agent, specs, args.num_envs)
+    print(f"batched: {json.dumps(loops['batched'].to_json())}", file=sys.stderr)
     for name, growing in (("trl_fixed_prompt", False), ("trl", True)):
         torch.manual_seed(args.seed)
         with tqdm(total=len(specs), desc=name, unit="episode", file=sys.stderr) as bar:
             loops[name] = run_trl(agent, specs, args.num_envs, growing, lambda: bar.update(1))
+        # Each loop's numbers as soon as it ends: a run stopped later still reports them.
+        print(f"{name}: {json.dumps(loops[name].to_json())}", file=sys.stderr)
 
     speedup = {  # from the unrounded rates
         f"{key}_batched_over_{other}": round(getattr(loops["batched"], key) / getattr(loops[other], key), 3)
