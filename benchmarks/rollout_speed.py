@@ -73,8 +73,8 @@ class LoopStats:
     """Batched model calls (`SamplingAgent.act` or `model.generate`)."""
     generated_tokens: int = 0
     """Tokens the decisions generated, up to and including each end token."""
-    prompt_tokens: int = 0
-    """Prompt tokens the TRL loops fed to `generate` (padding excluded); 0 for `batched` (not measured)."""
+    prompt_tokens: int | None = None
+    """Prompt tokens the TRL loops fed to `generate` (padding excluded); None for `batched` (not counted)."""
     context_truncated: int = 0
     """Episodes cut because the conversation reached the model's context (TRL's `overlong`)."""
     seconds: float = 0.0
@@ -94,6 +94,10 @@ class LoopStats:
     def episodes_per_cpu_s(self) -> float:
         return self.episodes / self.cpu_seconds
 
+    @property
+    def decisions_per_cpu_s(self) -> float:
+        return self.decisions / self.cpu_seconds
+
     def to_json(self) -> dict[str, Any]:
         return {
             "episodes": self.episodes,
@@ -104,13 +108,16 @@ class LoopStats:
             "model_calls": self.model_calls,
             "decisions_per_call": round(self.decisions / max(self.model_calls, 1), 2),
             "generated_tokens": self.generated_tokens,
-            "prompt_tokens_per_decision": round(self.prompt_tokens / max(self.decisions, 1), 1),
+            "prompt_tokens_per_decision": (
+                None if self.prompt_tokens is None else round(self.prompt_tokens / max(self.decisions, 1), 1)
+            ),
             "context_truncated": self.context_truncated,
             "wall_seconds": round(self.seconds, 3),
             "cpu_seconds": round(self.cpu_seconds, 3),
             "episodes_per_s": round(self.episodes_per_s, 4),
             "decisions_per_s": round(self.decisions_per_s, 3),
             "episodes_per_cpu_s": round(self.episodes_per_cpu_s, 4),
+            "decisions_per_cpu_s": round(self.decisions_per_cpu_s, 3),
         }
 
 
@@ -234,7 +241,7 @@ def run_trl(
         )
         rollout.ids, rollout.pixel_values = inputs["input_ids"][0].tolist(), [inputs["pixel_values"]]
 
-    stats, pool = LoopStats(), []
+    stats, pool = LoopStats(prompt_tokens=0), []
     start, cpu_start = time.perf_counter(), time.process_time()
     for first in range(0, len(specs), num_envs):
         batch = specs[first : first + num_envs]
@@ -368,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     speedup = {  # from the unrounded rates
         f"{key}_batched_over_{other}": round(getattr(loops["batched"], key) / getattr(loops[other], key), 3)
         for other in ("trl", "trl_fixed_prompt")
-        for key in ("episodes_per_s", "decisions_per_s", "episodes_per_cpu_s")
+        for key in ("episodes_per_s", "decisions_per_s", "episodes_per_cpu_s", "decisions_per_cpu_s")
     }
     result = {
         "model": str(Path(args.model).resolve()),

@@ -50,13 +50,15 @@ def test_every_loop_plays_every_episode_and_the_ratios_are_the_rates(benchmark, 
         assert loop["episodes_per_s"] == pytest.approx(loop["episodes"] / loop["wall_seconds"], rel=1e-2)
         assert loop["decisions_per_s"] == pytest.approx(loop["decisions"] / loop["wall_seconds"], rel=1e-2)
         assert loop["episodes_per_cpu_s"] == pytest.approx(loop["episodes"] / loop["cpu_seconds"], rel=1e-2)
+        assert loop["decisions_per_cpu_s"] == pytest.approx(loop["decisions"] / loop["cpu_seconds"], rel=1e-2)
         assert loop["context_truncated"] == 0  # 6 ticks are far from the 2048-token context
     batched = result["loops"]["batched"]
     for other in ("trl", "trl_fixed_prompt"):
-        for key in ("episodes_per_s", "decisions_per_s", "episodes_per_cpu_s"):
+        for key in ("episodes_per_s", "decisions_per_s", "episodes_per_cpu_s", "decisions_per_cpu_s"):
             expected = batched[key] / result["loops"][other][key]
             assert result["speedup"][f"{key}_batched_over_{other}"] == pytest.approx(expected, rel=1e-2)
     assert result["target_met"] == (result["speedup"]["episodes_per_s_batched_over_trl"] >= 5.0)
+    assert result["loops"]["batched"]["prompt_tokens_per_decision"] is None  # not counted there
     # Earlier turns stay in TRL's prompt; the fixed prompt shows the frame, instruction and last k actions.
     assert (
         result["loops"]["trl"]["prompt_tokens_per_decision"]
