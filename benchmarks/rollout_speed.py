@@ -1,7 +1,7 @@
 """Episodes per second of multi-turn RL rollouts: the project's batched loop against TRL 1.16's pattern.
 
-    PYTHONPATH=. python benchmarks/rollout_speed.py --model outputs/pipeline/models/crossagent \\
-        --tasks 'mine_block:*' --episodes-per-task 2 --num-envs 8
+    PYTHONPATH=. python benchmarks/rollout_speed.py --model outputs/pipeline-tiny/models/crossagent \\
+        --tasks 'mine_block:*' --split in_domain --episodes-per-task 3 --num-envs 8 --threads 1
 
 The same model plays the same episodes (tasks x `--episodes-per-task` world seeds, real MineSim worlds,
 sampling at temperature 1.0 with no top-k / top-p cut, as multi-turn GRPO trains) three ways:
@@ -23,12 +23,15 @@ sampling at temperature 1.0 with no top-k / top-p cut, as multi-turn GRPO trains
   start (TRL's `_generate` is called once per generation batch). Here the environment method is one
   decision: parse the text, run its executor in MineSim until it is done or the episode ends, and
   return the new frame as a user message (the CrossAgent chat template has no tool role). An episode
-  cut by the context ends unsuccessful and is counted in `context_truncated`.
+  cut by the context ends unsuccessful and is counted in `context_truncated`. Each frame's pixel values
+  are computed once and kept (TRL re-runs the image processor over all tool images every turn): a
+  small favour to this loop.
 - `trl_fixed_prompt`: the same loop with the project's fixed short prompt rebuilt each turn (what a TRL
   `rollout_func` would do), separating per-decision speed from the cost of the growing conversation.
 
-Prints one JSON object (also written to `--output`). Other processes share the CPU cores, so the
-absolute rates move with the load; compare the ratios, measured in the same run.
+Prints one JSON object (also written to `--output`); docs/rollout-speed.md has a measured run. Wall and
+CPU seconds are both given: where other processes share the cores, the wall-clock rates move with the
+load while the CPU-second rates (one torch thread) barely do, so compare the CPU-second ratios there.
 """
 
 from __future__ import annotations
