@@ -33,7 +33,6 @@ produces never reach the loss. This override returns, per turn, the prompt (with
 from __future__ import annotations
 
 import collections
-import dataclasses
 import json
 import logging
 import pathlib
@@ -56,6 +55,7 @@ from crossagent.tasks.suite import UnknownTaskError
 from crossagent.training.episode_reward import episode_reward
 from crossagent.training.mtrl_config import MTRLArguments
 from crossagent.training.mtrl_rollout import PlayedEpisode, SamplingAgent, play_episodes
+from crossagent.training.preset_arguments import run_settings
 from crossagent.training.sft import check_output_dir, resolve_checkpoint, world_size
 from crossagent.training.strl import CrossAgentGRPOTrainer, load_model_and_processor
 from modeling_crossagent.action_spaces import ACTION_SPACES
@@ -392,12 +392,8 @@ def train_mtrl(args: MTRLArguments, callbacks: list | None = None) -> dict:
         if codebook is not None:
             codebook.save(out / CODEBOOK_FILE)
         write_text_atomic(out / LOG_FILE, json.dumps(steps, indent=1))
-        settings = {
-            **dataclasses.asdict(script),
-            "action_spaces": ",".join(spaces),  # read back by `trained_spaces`: the spaces its prompts name
-            **{k: (v if isinstance(v, str | int | float | bool | type(None)) else str(v))
-               for k, v in config.to_dict().items()},
-        }  # fmt: skip
+        # `action_spaces` is read back by `trained_spaces`: the spaces its prompts name.
+        settings = run_settings(script, config, action_spaces=",".join(spaces))
         write_text_atomic(out / CONFIG_FILE, yaml.safe_dump(settings, sort_keys=False))
         save_card(_card(out.name, script, config, summary, steps), out / CARD_FILE)
         write_text_atomic(out / RUN_FILE, json.dumps(summary, indent=2))

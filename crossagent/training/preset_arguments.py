@@ -69,3 +69,14 @@ def parse_with_preset(types: Sequence[type], preset_defaults: Callable[[str], di
     )
     parser.set_defaults_with_config(**preset_defaults(preset), preset=preset)
     return parser.parse_args_and_config(argv)
+
+
+def run_settings(script, config, **extra) -> dict:
+    """Every setting of a run as plain YAML values, for its `*_config.yaml`: the script dataclass's fields,
+    `extra`, then the TRL config's (values YAML cannot hold, such as enums and paths, as their text)."""
+    plain = (str, int, float, bool, type(None))
+    return {
+        **dataclasses.asdict(script),
+        **extra,
+        **{k: (v if isinstance(v, plain) else str(v)) for k, v in config.to_dict().items()},
+    }

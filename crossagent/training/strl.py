@@ -24,7 +24,6 @@ Read top to bottom, `train_strl` is the whole run:
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -40,6 +39,7 @@ from crossagent.agents.model import check_model_folder
 from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_card
 from crossagent.executors.latent import CODEBOOK_FILE
 from crossagent.files import write_text_atomic
+from crossagent.training.preset_arguments import run_settings
 from crossagent.training.relabel import image_size_of, relabelled_rows, source_codebook, write_relabelled
 from crossagent.training.rewards import EquivalenceReward
 from crossagent.training.sampling import equivalence_report, sample_candidates
@@ -273,11 +273,7 @@ def train_strl(args: STRLArguments, callbacks: list | None = None) -> dict:
             write_text_atomic(out / METRICS_FILE, json.dumps(metrics, indent=2))
         summary["metrics"] = metrics
         summary["final_reward"] = steps[-1]["reward"] if steps else None
-        settings = {
-            **{k: v for k, v in dataclasses.asdict(script).items()},
-            **{k: (v if isinstance(v, str | int | float | bool | type(None)) else str(v))
-               for k, v in config.to_dict().items()},
-        }  # fmt: skip
+        settings = run_settings(script, config)
         write_text_atomic(out / CONFIG_FILE, yaml.safe_dump(settings, sort_keys=False))
         save_card(_card(out.name, script, config, summary, steps), out / CARD_FILE)
         write_text_atomic(out / RUN_FILE, json.dumps(summary, indent=2))
