@@ -59,17 +59,18 @@ def load_mtrl_logs(output_dir: pathlib.Path, order: Sequence[str] = ()) -> dict[
 
 
 def mtrl_table(logs: Mapping[str, list[dict]]) -> str:
-    """First and last logged step of every multi-turn RL run."""
+    """Mean, first and last logged step of every multi-turn RL run."""
     lines = [
-        "| Model | Steps logged | Success % (first → last) | Tokens / episode (first → last) "
+        "| Model | Steps logged | Success % (mean) | Success % (first → last) | Tokens / episode (first → last) "
         "| Zero-spread groups % (mean) |",
-        "|---|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, entries in logs.items():
         first, last = entries[0], entries[-1]
         zero = [e["zero_spread_groups"] for e in entries if "zero_spread_groups" in e]
+        mean_success = 100 * sum(e["success_rate"] for e in entries) / len(entries)
         lines.append(
-            f"| {name} | {len(entries)} (steps {first['step']}–{last['step']}) "
+            f"| {name} | {len(entries)} (steps {first['step']}–{last['step']}) | {mean_success:.1f} "
             f"| {100 * first['success_rate']:.1f} → {100 * last['success_rate']:.1f} "
             f"| {first['tokens_per_episode']:.1f} → {last['tokens_per_episode']:.1f} "
             f"| {f'{100 * sum(zero) / len(zero):.1f}' if zero else '–'} |"
@@ -192,7 +193,10 @@ def write_pipeline_report(
                     "## Multi-turn RL training curves",
                     "",
                     "Rollouts on the training tasks at each optimisation step (`models/<name>/"
-                    f"{MTRL_LOG_FILE}`); zero-spread groups carry no GRPO signal and are skipped.",
+                    f"{MTRL_LOG_FILE}`); zero-spread groups carry no GRPO signal and are skipped. Every run draws "
+                    "the same (task, world) order (TRL's `RepeatSampler`, the run's seed), so a step's success "
+                    "follows the tasks it drew: compare runs at the same step, not a run's first step with its "
+                    "last; held-out evaluation (the table above) is the measure of what RL changed.",
                     "",
                     mtrl_table(logs),
                     *figure("multi-turn RL curves", curves_plot),
