@@ -111,7 +111,7 @@ _SMALL_MODEL = ModelSize(
 PRESETS: dict[str, Preset] = {
     "tiny": Preset(
         name="tiny",
-        hardware="a 2-core CPU; the main job takes ~40 min, ~56 with the STRL and relabel stages",
+        hardware="a 2-core CPU; the main job took 111 min with 12 MTRL steps per run (docs/main-job.md)",
         model=_TINY_MODEL,
         # Every in_domain and ood_seen task (591): 6 episodes per RL task, 100 per category shared by the
         # ood_seen tasks (every craft target once): ~945 episodes, ~39k `mixed` rows, ~24k dense `raw` rows.
@@ -141,13 +141,15 @@ PRESETS: dict[str, Preset] = {
             dataloader_num_workers=0,
         ),
         # 4 episodes per (task, world) group, 4 groups per step (16 episodes: ~1,300 model calls), 8 turns
-        # per episode trained on; 8 worlds per task. Sized to the main job's budget, see docs/mtrl.md.
+        # per episode trained on; 8 worlds per task (240 rows: one pass every 15 steps). 60 steps: after 12
+        # CrossAgent's greedy play was unchanged (12.9% in domain over 8 episodes per task, as its start
+        # M_cs2), after 60 it was 23.8%; 2e-4 instead of 5e-5 gave 19.2% (docs/mtrl.md, Results).
         mtrl=dict(
             num_generations=4,
             per_device_train_batch_size=16,
             # STRL's rate for the same model (5x the config's default: 12 steps at 1e-5 barely move it).
             learning_rate=5e-5,
-            max_steps=12,
+            max_steps=60,
             save_steps=1,
             turns_per_episode=8,
             worlds_per_task=8,
