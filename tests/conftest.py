@@ -20,6 +20,18 @@ os.environ.setdefault("WANDB_DISABLED", "true")
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread for the test: on two cores shared with other work, torch's default thread pool
+    oversubscribes them (5x slower)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def load_script():
     """Import a thin entry-point script (trainers/*.py, datasets_scripts/*.py) by its path from the repo root."""

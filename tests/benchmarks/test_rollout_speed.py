@@ -7,20 +7,13 @@ import json
 import sys
 
 import pytest
-import torch
 
 ARGS = ["--tasks", "mine_block:oak_log", "--episodes-per-task", "2", "--num-envs", "2", "--max-new-tokens", "3",
         "--max-ticks", "6", "--seed", "1"]  # fmt: skip
 LOOPS = ("batched", "trl_fixed_prompt", "trl")
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    # Two cores shared with other work: torch's default thread pool oversubscribes them.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """A tiny synthetic mixed-action dataset, built once per session (the tiny model folder: tests/conftest.py)."""
 
 import pytest
-import torch
 
 from crossagent.datasets.build import build_mixed
 from crossagent.datasets.config import MixedBuildConfig
@@ -10,12 +9,8 @@ from crossagent.training.synthetic_data import write_synthetic_dataset
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    # Two cores shared with other work: torch's default thread pool oversubscribes them (5x slower).
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+def one_thread(one_torch_thread):
+    """Every training test runs on one torch thread (`one_torch_thread`, tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")
