@@ -33,6 +33,11 @@ class ModelSize:
     """LlamaConfig fields (width, depth, heads)."""
     history_length: int = 4
     """Previous actions shown in the prompt of a freshly built model (SFT may change it)."""
+    image_position_embedding: str = "none"
+    """`sincos2d`: each image token carries the 2-D sin-cos code of its patch centre (CrossAgentConfig)."""
+    numeral_code_init: bool = False
+    """Initialise the embedding (and tied output row) of each numeral token 0..1000 with the sin-cos code of
+    its value, so that near numbers start near each other (`crossagent.models.presets`)."""
 
 
 @dataclass(frozen=True)

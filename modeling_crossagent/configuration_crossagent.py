@@ -70,6 +70,12 @@ class CrossAgentConfig(PreTrainedConfig):
     """Activation between the two projector layers."""
     vision_feature_layer: int = -1
     """Which hidden state of the vision tower feeds the projector (-1: the last, after its norm)."""
+    image_position_embedding: Literal["none", "sincos2d"] = "none"
+    """`sincos2d`: add to each projected image token the sin-cos code (`point_code`) of its patch centre's
+    x and y in the grounding frame's [0, 1000] (x in the first `point_code_dim` features, y in the next), a
+    2-D position signal the 1-D RoPE decoder lacks; `none`: the vision tower's own position embeddings only."""
+    point_code_dim: int = 32
+    """Features per axis of the `sincos2d` code (even; 2 * point_code_dim <= the text width)."""
     tie_word_embeddings: bool = True
     """Share the output head with the input embeddings (halves the embedding parameters of small models)."""
 
@@ -82,6 +88,8 @@ class CrossAgentConfig(PreTrainedConfig):
                     f"CrossAgentConfig.action_token_ids has unknown action spaces {unknown}; "
                     f"use names from {list(ACTION_SPACES)}."
                 )
+        if self.point_code_dim < 2 or self.point_code_dim % 2:
+            raise ValueError(f"CrossAgentConfig.point_code_dim={self.point_code_dim} must be an even number >= 2.")
         vocab_size = self.text_config.vocab_size
         for name, token_id in {
             "image_token_id": self.image_token_id,

@@ -23,6 +23,7 @@ from typing import ClassVar
 import torch
 from torch import nn
 from transformers import AutoModel, GenerationMixin, PreTrainedModel
+from transformers import initialization as init
 from transformers.activations import ACT2FN
 from transformers.cache_utils import Cache
 from transformers.modeling_outputs import BaseModelOutputWithPast, ModelOutput
@@ -30,6 +31,7 @@ from transformers.modeling_outputs import BaseModelOutputWithPast, ModelOutput
 from .action_decoding import build_action_logits_processor  # noqa: F401  (shipped with every model)
 from .action_spaces import Action
 from .configuration_crossagent import CrossAgentConfig
+from .point_code import image_position_codes
 from .processing_crossagent import CrossAgentProcessor, InvalidOutput
 
 
@@ -69,6 +71,7 @@ class CrossAgentProjector(nn.Module):
         self.linear_1 = nn.Linear(vision_width, text_width)
         self.act = ACT2FN[config.projector_hidden_act]
         self.linear_2 = nn.Linear(text_width, text_width)
+        self.linear_1.fan_in_init = self.linear_2.fan_in_init = True  # see CrossAgentPreTrainedModel._init_weights
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         if self.is_identity:
@@ -104,6 +107,18 @@ class CrossAgentPreTrainedModel(PreTrainedModel):
     _supports_attention_backend = True
     _can_compile_fullgraph = False
 
+    @torch.no_grad()
+    def _init_weights(self, module: nn.Module) -> None:
+        if isinstance(module, nn.Linear) and getattr(module, "fan_in_init", False):
+            # transformers' default (normal, std 0.02) through the projector's two layers shrinks what differs
+            # between frames to ~0.02 of the decoder's scale: a from-scratch decoder then learns the answer
+            # priors and ignores the image (docs/perception.md). 1/sqrt(fan_in) keeps it at unit scale.
+            init.normal_(module.weight, mean=0.0, std=module.in_features**-0.5)
+            if module.bias is not None:
+                init.zeros_(module.bias)
+            return
+        super()._init_weights(module)
+
 
 class CrossAgentModel(CrossAgentPreTrainedModel):
     """The backbone: vision tower + projector + decoder; returns the decoder's `last_hidden_state`."""
@@ -113,6 +128,7 @@ class CrossAgentModel(CrossAgentPreTrainedModel):
         self.vision_tower = _build_vision_tower(config.vision_config)
         self.projector = CrossAgentProjector(config, _vision_output_width(config.vision_config))
         self.language_model = AutoModel.from_config(config.text_config)
+        self._position_codes: torch.Tensor | None = None  # built on first use (a fixed function, not a weight)
         self.post_init()
 
     def get_input_embeddings(self) -> nn.Module:
@@ -132,7 +148,20 @@ class CrossAgentModel(CrossAgentPreTrainedModel):
                 features = out.last_hidden_state
             else:
                 features = out.hidden_states[self.config.vision_feature_layer]
-        return self.projector(features)
+        features = self.projector(features)
+        if self.config.image_position_embedding == "sincos2d":
+            features = features + self.image_position_codes(features)
+        return features
+
+    def image_position_codes(self, like: torch.Tensor) -> torch.Tensor:
+        """(image_seq_length, text width) 2-D sin-cos codes of the patch centres, on `like`'s device and dtype."""
+        codes = self._position_codes
+        if codes is None or codes.device != like.device or codes.dtype != like.dtype:
+            codes = image_position_codes(
+                self.config.image_seq_length, like.shape[-1], self.config.point_code_dim
+            ).to(device=like.device, dtype=like.dtype)
+            self._position_codes = codes
+        return codes
 
     def _qwen2_vl_features(self, pixel_values: torch.Tensor) -> torch.Tensor:
         # Qwen2-VL's tower eats flattened (temporal x patch x patch) patches in merge-window order; a

@@ -17,6 +17,7 @@ from crossagent.presets import ModelSize, get_preset
 from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
 from modeling_crossagent.configuration_crossagent import CrossAgentConfig
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
+from modeling_crossagent.point_code import POINT_RANGE, point_code
 from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
 
@@ -39,6 +40,7 @@ def build_config(preset: ModelSize, tokenizer: PreTrainedTokenizerFast) -> Cross
         **preset.text,
     )
     return CrossAgentConfig(
+        image_position_embedding=preset.image_position_embedding,
         vision_config=vision,
         text_config=text,
         image_token_id=tokenizer.convert_tokens_to_ids(tokenizer.image_token),
@@ -69,6 +71,33 @@ def build_model(
     tokenizer = tokenizer if tokenizer is not None else build_tokenizer()
     torch.manual_seed(seed)
     model = CrossAgentForActions(build_config(spec, tokenizer))
+    if spec.numeral_code_init:
+        init_numeral_embeddings(model, tokenizer)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     return model, build_processor(spec, tokenizer)
+
+
+def numeral_token_ids(tokenizer: PreTrainedTokenizerFast) -> dict[int, int]:
+    """Value -> token id of every numeral 0..POINT_RANGE the tokenizer holds as one token."""
+    vocab = tokenizer.get_vocab()
+    return {n: vocab[str(n)] for n in range(POINT_RANGE + 1) if str(n) in vocab}
+
+
+@torch.no_grad()
+def init_numeral_embeddings(model: CrossAgentForActions, tokenizer: PreTrainedTokenizerFast) -> None:
+    """Write `point_code(n)` into the image code's x and y features of each numeral n's embedding.
+
+    With `image_position_embedding="sincos2d"` an image token at x carries the same code, and the LM head is
+    tied, so an answer that copies the attended token's code starts out favouring the numerals near x. The
+    code is scaled to the embeddings' initial spread; the other features stay random, so numerals remain
+    distinguishable. Without this, the 1,001 numerals start as unrelated symbols.
+    """
+    numerals = numeral_token_ids(tokenizer)
+    dim = model.config.point_code_dim
+    embeddings = model.get_input_embeddings().weight
+    scale = model.config.text_config.initializer_range * 2**0.5  # sin/cos have RMS 1/sqrt(2)
+    code = scale * point_code(torch.tensor(list(numerals), dtype=torch.float32), dim)
+    ids = torch.tensor(list(numerals.values()))
+    embeddings[ids, :dim] = code.to(embeddings.dtype)
+    embeddings[ids, dim : 2 * dim] = code.to(embeddings.dtype)

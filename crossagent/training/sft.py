@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import pathlib
+import re
 import traceback
 
 import torch
@@ -78,6 +79,10 @@ class RunTotals(TrainerCallback, ExportableState):
         return {"args": {}, "attributes": {"rows_trained": rows, "loss_sum": loss_sum}}
 
 
+VISION_PARAMETERS = re.compile(r"(^|\.)(vision_tower|projector)\.")
+"""Names of the parameters `vision_learning_rate` applies to."""
+
+
 class CrossAgentSFTTrainer(SFTTrainer):
     """TRL's SFTTrainer with CrossAgent's model card (`sft_card.sft_model_card`: data + config + metrics).
 
@@ -93,6 +98,25 @@ class CrossAgentSFTTrainer(SFTTrainer):
         self.card_error: str | None = None
         """The traceback of the last failed card write (None: the card is up to date)."""
         super().__init__(*args, **kwargs)
+
+    def create_optimizer(self, model=None):
+        """Trainer's optimizer; with `vision_learning_rate` set, the vision tower's and projector's parameters
+        get their own groups at that rate (the scheduler then scales every group alike)."""
+        optimizer = super().create_optimizer(model)
+        rate = getattr(self.args, "vision_learning_rate", None)
+        if rate is None:
+            return optimizer
+        vision = {id(p) for name, p in self.model.named_parameters() if VISION_PARAMETERS.search(name)}
+        groups = []
+        for group in optimizer.param_groups:
+            for is_vision in (False, True):
+                params = [p for p in group["params"] if (id(p) in vision) == is_vision]
+                if params:
+                    groups.append({**group, "params": params, "lr": rate if is_vision else group["lr"]})
+        optimizer.param_groups.clear()
+        for group in groups:
+            optimizer.add_param_group(group)
+        return optimizer
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if model.training:

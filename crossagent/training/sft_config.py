@@ -105,6 +105,12 @@ class CrossAgentSFTConfig(SFTConfig):
         metadata={"help": "Rows per optimizer step over all processes; when set, gradient_accumulation_steps "
                   "is derived from it (per_device_train_batch_size x processes x accumulation)."},
     )  # fmt: skip
+    vision_learning_rate: float | None = field(
+        default=None,
+        metadata={"help": "Peak learning rate of the vision tower and projector (None: --learning_rate, as the "
+                  "decoder). A from-scratch decoder learns the answers' priors long before it reads the frame; "
+                  "a faster vision side shortens that (docs/perception.md)."},
+    )  # fmt: skip
     overwrite_output_dir: bool = field(
         default=False,
         metadata={"help": "Train into an --output_dir that already holds a finished model (sft_run.json or "
@@ -133,6 +139,10 @@ class CrossAgentSFTConfig(SFTConfig):
         if self.history_length is not None and self.history_length < 0:
             raise ValueError(
                 f"history_length={self.history_length} must be >= 0 (0 shows no previous actions)."
+            )
+        if self.vision_learning_rate is not None and self.vision_learning_rate <= 0:
+            raise ValueError(
+                f"vision_learning_rate={self.vision_learning_rate} must be > 0 (or None for --learning_rate)."
             )
         if self.global_batch_size is not None and self.global_batch_size < 1:
             raise ValueError(f"global_batch_size={self.global_batch_size} must be >= 1 (or None).")

@@ -183,3 +183,26 @@ def test_a_card_failure_keeps_the_trained_model(sft_config, monkeypatch):
 def test_push_to_hub_offline_fails_before_training(sft_config, no_model):
     with pytest.raises(ValueError, match="push_to_hub=True but HF_HUB_OFFLINE=1"):
         train_sft(sft_config(push_to_hub=True, hub_model_id="me/tiny"))
+
+
+def test_vision_learning_rate_gives_the_vision_side_its_own_rate(sft_config):
+    seen = {}
+
+    class Rates(TrainerCallback):
+        def on_step_begin(self, args, state, control, optimizer=None, model=None, **kwargs):
+            names = {id(p): n for n, p in model.named_parameters()}
+            for group in optimizer.param_groups:
+                for p in group["params"]:
+                    seen[names[id(p)]] = group["lr"]
+
+    train_sft(sft_config(max_steps=1, vision_learning_rate=5e-3, learning_rate=1e-3), callbacks=[Rates()])
+    vision = {n: lr for n, lr in seen.items() if ".vision_tower." in n or ".projector." in n}
+    decoder = {n: lr for n, lr in seen.items() if n not in vision}
+    assert vision and decoder and len(seen) == len(set(seen))
+    # Before the first step (no warm-up) each group is at its peak rate.
+    assert set(vision.values()) == {5e-3} and set(decoder.values()) == {1e-3}
+
+
+def test_bad_vision_learning_rate_is_refused(sft_config):
+    with pytest.raises(ValueError, match="vision_learning_rate=0"):
+        sft_config(vision_learning_rate=0)
