@@ -89,7 +89,9 @@ class CrossAgentConfig(PreTrainedConfig):
                     f"use names from {list(ACTION_SPACES)}."
                 )
         if self.point_code_dim < 2 or self.point_code_dim % 2:
-            raise ValueError(f"CrossAgentConfig.point_code_dim={self.point_code_dim} must be an even number >= 2.")
+            raise ValueError(
+                f"CrossAgentConfig.point_code_dim={self.point_code_dim} must be an even number >= 2."
+            )
         vocab_size = self.text_config.vocab_size
         for name, token_id in {
             "image_token_id": self.image_token_id,
