@@ -15,7 +15,7 @@ TASKS = ["mine_block:dirt", "craft_item:stick", "kill_entity:cow"]
 
 @pytest.fixture(scope="module")
 def tiny():
-    return build_model("tiny", seed=1)
+    return build_model("tiny", seed=0)  # a seed whose untrained rows start with different tokens
 
 
 def batch(n=6):
