@@ -92,6 +92,12 @@ class CrossAgentConfig(PreTrainedConfig):
             raise ValueError(
                 f"CrossAgentConfig.point_code_dim={self.point_code_dim} must be an even number >= 2."
             )
+        width = self.text_config.hidden_size
+        if self.image_position_embedding == "sincos2d" and 2 * self.point_code_dim > width:
+            raise ValueError(
+                f"CrossAgentConfig.point_code_dim={self.point_code_dim}: the sincos2d code needs 2 * "
+                f"point_code_dim <= text_config.hidden_size ({width}); lower point_code_dim."
+            )
         vocab_size = self.text_config.vocab_size
         for name, token_id in {
             "image_token_id": self.image_token_id,

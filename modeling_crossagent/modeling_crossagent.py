@@ -71,9 +71,8 @@ class CrossAgentProjector(nn.Module):
         self.linear_1 = nn.Linear(vision_width, text_width)
         self.act = ACT2FN[config.projector_hidden_act]
         self.linear_2 = nn.Linear(text_width, text_width)
-        self.linear_1.fan_in_init = self.linear_2.fan_in_init = (
-            True  # see CrossAgentPreTrainedModel._init_weights
-        )
+        # Marks the layers CrossAgentPreTrainedModel._init_weights starts at 1/sqrt(fan_in).
+        self.linear_1.fan_in_init = self.linear_2.fan_in_init = True
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         if self.is_identity:
@@ -130,9 +129,8 @@ class CrossAgentModel(CrossAgentPreTrainedModel):
         self.vision_tower = _build_vision_tower(config.vision_config)
         self.projector = CrossAgentProjector(config, _vision_output_width(config.vision_config))
         self.language_model = AutoModel.from_config(config.text_config)
-        self._position_codes: torch.Tensor | None = (
-            None  # built on first use (a fixed function, not a weight)
-        )
+        # The sincos2d codes, built on first use: a fixed function of the config, not a weight.
+        self._position_codes: torch.Tensor | None = None
         self.post_init()
 
     def get_input_embeddings(self) -> nn.Module:

@@ -1,6 +1,6 @@
 """The sin-cos code of a position in the grounding frame's [0, 1000] axis, shared by image tokens and numerals.
 
-Ships inside every saved model (see the package docstring): imports only torch.
+Ships inside every saved model (see the package docstring): imports only torch and siblings.
 
 A from-scratch decoder sees its image tokens in a 1-D sequence and writes coordinates as numeral tokens
 (`(523,87)`: one token per number) that are unrelated symbols at initialisation. `point_code` gives both
@@ -18,16 +18,16 @@ import math
 
 import torch
 
-POINT_RANGE = 1000
-"""Coordinates run over [0, POINT_RANGE] (the grounding action space's frame)."""
-LONGEST_WAVELENGTH = 2.0 * POINT_RANGE
+from .action_spaces import POINT_MAX
+
+LONGEST_WAVELENGTH = 2.0 * POINT_MAX
 """The slowest sin-cos pair: one half period over the frame, so the code never repeats inside it."""
 SHORTEST_WAVELENGTH = 60.0
 """The fastest pair: neighbours 50 units apart (the pointing tolerance) get clearly different codes."""
 
 
 def point_code(values: torch.Tensor, dim: int) -> torch.Tensor:
-    """(...,) positions in [0, POINT_RANGE] -> (..., dim) codes: sin and cos at dim/2 geometric wavelengths."""
+    """(...,) positions in [0, POINT_MAX] -> (..., dim) codes: sin and cos at dim/2 geometric wavelengths."""
     if dim < 2 or dim % 2:
         raise ValueError(f"point_code: dim={dim} must be an even number >= 2.")
     pairs = dim // 2
@@ -38,8 +38,8 @@ def point_code(values: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 def patch_centres(grid: int) -> torch.Tensor:
-    """(grid*grid, 2) (x, y) centres of a square grid of patches in row-major order, in [0, POINT_RANGE]."""
-    centre = (torch.arange(grid, dtype=torch.float32) + 0.5) * POINT_RANGE / grid
+    """(grid*grid, 2) (x, y) centres of a square grid of patches in row-major order, in [0, POINT_MAX]."""
+    centre = (torch.arange(grid, dtype=torch.float32) + 0.5) * POINT_MAX / grid
     ys, xs = torch.meshgrid(centre, centre, indexing="ij")
     return torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=-1)
 

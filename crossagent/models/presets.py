@@ -14,10 +14,10 @@ from transformers.models.siglip.image_processing_pil_siglip import SiglipImagePr
 
 from crossagent.models.tokenizer import build_tokenizer
 from crossagent.presets import ModelSize, get_preset
-from modeling_crossagent.action_spaces import ACTION_SPACES, SPACE_TOKENS
+from modeling_crossagent.action_spaces import ACTION_SPACES, POINT_MAX, SPACE_TOKENS
 from modeling_crossagent.configuration_crossagent import CrossAgentConfig
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
-from modeling_crossagent.point_code import POINT_RANGE, point_code
+from modeling_crossagent.point_code import point_code
 from modeling_crossagent.processing_crossagent import CrossAgentProcessor
 
 
@@ -79,9 +79,9 @@ def build_model(
 
 
 def numeral_token_ids(tokenizer: PreTrainedTokenizerFast) -> dict[int, int]:
-    """Value -> token id of every numeral 0..POINT_RANGE the tokenizer holds as one token."""
+    """Value -> token id of every numeral 0..POINT_MAX the tokenizer holds as one token."""
     vocab = tokenizer.get_vocab()
-    return {n: vocab[str(n)] for n in range(POINT_RANGE + 1) if str(n) in vocab}
+    return {n: vocab[str(n)] for n in range(POINT_MAX + 1) if str(n) in vocab}
 
 
 @torch.no_grad()

@@ -86,3 +86,10 @@ def test_projector_starts_at_unit_scale_and_loading_keeps_its_weights(tokenizer,
     model.save_pretrained(tmp_path)
     loaded = CrossAgentForActions.from_pretrained(tmp_path)
     assert torch.equal(loaded.model.projector.linear_1.weight, projector.linear_1.weight)
+
+
+def test_a_sincos2d_code_wider_than_the_decoder_is_refused_at_config_time(tokenizer):
+    spec = dataclasses.replace(get_preset("tiny").model, image_position_embedding="sincos2d")
+    config = build_config(spec, tokenizer).to_dict()
+    with pytest.raises(ValueError, match="point_code_dim=128"):
+        type(build_config(spec, tokenizer))(**{**config, "point_code_dim": 128})
