@@ -37,15 +37,16 @@ def test_patch_centres_are_row_major_in_the_grounding_frame():
     assert centres[4].tolist() == [125.0, 375.0]
 
 
-def _sincos_model(tokenizer):
-    spec = dataclasses.replace(get_preset("tiny").model, image_position_embedding="sincos2d")
+def _tiny_model(tokenizer, **switches):
+    """A fresh model of the tiny sizes with the given `ModelSize` switches replaced (numerals left random)."""
+    spec = dataclasses.replace(get_preset("tiny").model, **switches)
     torch.manual_seed(0)
     return CrossAgentForActions(build_config(spec, tokenizer)).eval()
 
 
 def test_sincos2d_adds_each_patch_centres_code_and_survives_save_and_load(tokenizer, tmp_path):
-    model = _sincos_model(tokenizer)
-    plain, _ = build_model("tiny", tokenizer=tokenizer)
+    model = _tiny_model(tokenizer, image_position_embedding="sincos2d")
+    plain = _tiny_model(tokenizer, image_position_embedding="none")
     plain.load_state_dict(model.state_dict())  # same weights, no position code
     pixels = torch.zeros(1, 3, 64, 64)
     with torch.no_grad():
@@ -59,18 +60,35 @@ def test_sincos2d_adds_each_patch_centres_code_and_survives_save_and_load(tokeni
         assert torch.allclose(loaded.model.get_image_features(pixels), coded, atol=1e-6)
 
 
+def _numeral_similarities(model, tokenizer) -> tuple[float, float]:
+    """Dot products of numeral 500's code features with 510's and 900's."""
+    weights, ids, dim = (
+        model.get_input_embeddings().weight.detach(),
+        numeral_token_ids(tokenizer),
+        model.config.point_code_dim,
+    )
+    return tuple(float(weights[ids[500], :dim] @ weights[ids[n], :dim]) for n in (510, 900))
+
+
 def test_numeral_embeddings_start_ordered(tokenizer):
-    model, _ = build_model("tiny", tokenizer=tokenizer)
+    model = _tiny_model(tokenizer, numeral_code_init=False)
     before = model.get_input_embeddings().weight.detach().clone()
     init_numeral_embeddings(model, tokenizer)
     weights = model.get_input_embeddings().weight.detach()
     ids = numeral_token_ids(tokenizer)
     assert len(ids) > 900
     dim = model.config.point_code_dim
-    near, far = [float(weights[ids[500], :dim] @ weights[ids[n], :dim]) for n in (510, 900)]
-    assert near > far
+    near, far = _numeral_similarities(model, tokenizer)
+    assert near > 2 * abs(far)
     assert torch.equal(weights[ids[500], 2 * dim :], before[ids[500], 2 * dim :])  # the rest untouched
     assert torch.equal(model.lm_head.weight, weights)  # the tied output rows start ordered too
+
+
+def test_the_tiny_preset_builds_its_model_with_ordered_numerals_and_image_positions(tokenizer):
+    model, _ = build_model("tiny", tokenizer=tokenizer)
+    assert model.config.image_position_embedding == "sincos2d"
+    near, far = _numeral_similarities(model, tokenizer)
+    assert near > 2 * abs(far)
 
 
 def test_projector_starts_at_unit_scale_and_loading_keeps_its_weights(tokenizer, tmp_path):
