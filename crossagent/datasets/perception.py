@@ -39,6 +39,9 @@ MIN_PIXELS = 3
 GRID_ROWS, GRID_COLS = ("top", "middle", "bottom"), ("left", "centre", "right")
 """The 3x3 cells of `locate`, named `top left` ... `bottom right` (the middle one is `middle centre`)."""
 CELLS: tuple[str, ...] = tuple(f"{r} {c}" for r in GRID_ROWS for c in GRID_COLS)
+OBJECT_GRID = 16
+"""Side of the grid of `cell_objects`: the object most of each of the frame's 16x16 cells shows (4x4 pixels
+at 64x64, fine enough that a small target owns cells of its own)."""
 
 
 def check_object(name: str, field: str = "object") -> str:
@@ -139,6 +142,21 @@ def visible_objects(labels: ObjectMap) -> dict[str, list[Instance]]:
     return found
 
 
+def cell_objects(labels: ObjectMap, grid: int = OBJECT_GRID) -> list[str]:
+    """The name most pixels of each cell of a `grid` x `grid` split of the frame show (row-major; HUD pixels
+    left out, `""` for a cell the HUD covers): the dense target of `PerceptionCollator`."""
+    height, width = labels.codes.shape
+    if height % grid or width % grid:
+        raise ValueError(f"cell_objects: a {width}x{height} frame does not split into {grid}x{grid} cells.")
+    shown = ~hud_mask(height, width)
+    names = []
+    for rows in np.split(np.arange(height), grid):
+        for cols in np.split(np.arange(width), grid):
+            codes = labels.codes[np.ix_(rows, cols)][shown[np.ix_(rows, cols)]]
+            names.append(NAMES[int(np.bincount(codes).argmax())] if codes.size else "")
+    return names
+
+
 def object_mask(labels: ObjectMap, name: str) -> np.ndarray:
     """The pixels (outside the HUD) that show object `name`."""
     height, width = labels.codes.shape
@@ -162,6 +180,7 @@ def _row(row_id: str, config: str, kind: str, frame: np.ndarray, question: str, 
         "mask": b"" if mask is None else pack_mask(mask),
         "centroids": [list(c) for c in centroids],
         "answer_point": list(answer_point) if answer_point else [],
+        "cell_objects": [],
     }
 
 

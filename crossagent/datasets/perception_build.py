@@ -58,10 +58,13 @@ FEATURES = datasets.Features(
         "mask": datasets.Value("binary"),
         "centroids": datasets.List(datasets.List(datasets.Value("int32"))),
         "answer_point": datasets.List(datasets.Value("int32")),
+        "cell_objects": datasets.List(datasets.Value("string")),
     }
 )
 """`instruction`, `image`, `history` (always empty) and `action` (the answer) are the columns SFT's collator
-reads, so the rows train with the same prompt as actions; the rest is the ground truth scoring reads."""
+reads, so the rows train with the same prompt as actions; `cell_objects` (world frames: the object of each
+16x16 cell; GUI frames: empty) is the dense target pretraining may add; the rest is the ground truth
+scoring reads."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def scene_rows(job: tuple) -> list[dict]:
                 sim.player.turn(rng.uniform(-25, 25), rng.uniform(-60, 60))
             frame = questions.checked_frame(sim.render().copy(), size)
             shown = questions.View(frame, object_map(sim), tuple(placed_blocks + placed_mobs))
+            cells = questions.cell_objects(shown.labels)
             vid = f"{row_id}-v{view}"
             for row in (
                 questions.point_row(shown, rng, f"{vid}-point", blocks + mobs),
@@ -179,7 +183,7 @@ def scene_rows(job: tuple) -> list[dict]:
                 questions.count_row(shown, rng, f"{vid}-count", mobs) if placed_mobs or rng.random() < 0.3 else None,
             ):  # fmt: skip
                 if row is not None:
-                    rows.append(row)
+                    rows.append({**row, "cell_objects": cells})
     for row in rows:
         row["world_seed"] = seed
     return rows

@@ -25,6 +25,7 @@ from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_
 from crossagent.datasets.perception_build import load_perception
 from crossagent.evaluation.perception import majority_answers, perception_report
 from crossagent.files import write_text_atomic
+from crossagent.training.perception_collator import PerceptionCollator
 from crossagent.training.pretrain_config import PretrainArguments
 from crossagent.training.sft import (
     CrossAgentSFTTrainer,
@@ -95,7 +96,9 @@ def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> di
     train = load_train_rows(script.dataset_name, script.configs)
     train_kinds = train.select_columns(["kind", "action"])
     model, processor = build_model_and_processor(args)
-    collator = ActionSFTCollator(processor, ACTION_SPACES)
+    collator = (PerceptionCollator if script.dense_object_labels else ActionSFTCollator)(
+        processor, ACTION_SPACES
+    )
     output_dir = pathlib.Path(config.output_dir)
     settings = _arguments_dict(args)
     card_context = {

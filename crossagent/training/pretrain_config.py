@@ -38,6 +38,14 @@ class PretrainScriptArguments(ScriptArguments):
     max_eval_rows: int | None = field(
         default=100, metadata={"help": "Rows per config scored after training (None: all)."}
     )
+    dense_object_labels: bool = field(
+        default=False,
+        metadata={
+            "help": "Also train each image token's output to name the object its patch shows (the first token "
+            "of the name; the dataset's cell_objects), a dense target beside the answers "
+            "(crossagent.training.perception_collator)."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not self.dataset_name:

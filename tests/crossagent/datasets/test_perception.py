@@ -79,3 +79,29 @@ def test_bad_input_names_the_field(perception_dir):
         checked_frame(np.zeros((48, 48), np.uint8), 48)
     with pytest.raises(ValueError, match="config='colour' is not a perception config"):
         load_perception(perception_dir, "colour")
+
+
+def test_cell_objects_name_each_cells_majority_and_leave_the_hud_out():
+    from crossagent.datasets.perception import OBJECT_GRID, cell_objects
+    from crossagent.sim.labels import CODES, ObjectMap, hud_mask
+
+    codes = np.full((64, 64), CODES["grass_block"], np.int32)
+    codes[0:3, 0:4] = CODES["oak_log"]  # 12 of the first cell's 16 pixels
+    cells = cell_objects(ObjectMap(codes, np.zeros((64, 64), np.int64)))
+    assert len(cells) == OBJECT_GRID**2 and cells[0] == "oak_log" and cells[1] == "grass_block"
+    side = 64 // OBJECT_GRID
+    covered = [
+        k for k in range(OBJECT_GRID**2)
+        if hud_mask(64, 64)[(k // OBJECT_GRID) * side : (k // OBJECT_GRID + 1) * side,
+                            (k % OBJECT_GRID) * side : (k % OBJECT_GRID + 1) * side].all()
+    ]  # fmt: skip
+    assert covered and all(cells[k] == "" for k in covered)
+    assert sum(name == "" for name in cells) == len(covered)
+    with pytest.raises(ValueError, match="does not split into 16x16"):
+        cell_objects(ObjectMap(codes[:60, :60], np.zeros((60, 60), np.int64)))
+
+
+def test_world_rows_carry_cell_objects_and_gui_rows_none(perception_dir):
+    point = load_perception(perception_dir, "point", "train")
+    assert all(len(cells) == 256 for cells in point["cell_objects"])
+    assert all(cells == [] for cells in load_perception(perception_dir, "gui", "train")["cell_objects"])

@@ -46,3 +46,10 @@ def test_bad_arguments_name_the_field(perception_dir, tmp_path):
         ["--dataset_name", str(perception_dir), "--output_dir", str(tmp_path), "--dataset_configs", "point"]
     )
     assert script.configs == ("point",) and training.per_device_train_batch_size == 16  # the tiny preset's
+
+
+def test_dense_object_labels_train_and_are_recorded(perception_dir, tmp_path):
+    out = tmp_path / "dense"
+    summary = train_pretrain(arguments(perception_dir, out, max_steps=1, dense_object_labels=True))
+    assert summary["global_step"] == 1 and summary["train_loss"] > 0
+    assert json.loads((out / RUN_FILE).read_text())["config"]["dense_object_labels"] is True

@@ -1,0 +1,72 @@
+"""Pretraining's dense target: each image token's label is the first token of the object its patch shows."""
+
+import pytest
+import torch
+
+from crossagent.datasets.perception import OBJECT_GRID
+from crossagent.datasets.perception_build import load_perception
+from crossagent.training.perception_collator import PerceptionCollator, patch_objects
+from crossagent.training.sft_collator import ActionSFTCollator
+from modeling_crossagent.action_spaces import ACTION_SPACES
+from modeling_crossagent.modeling_crossagent import CrossAgentForActions
+from modeling_crossagent.processing_crossagent import CrossAgentProcessor
+
+
+def grid_of(fill: str, **cells: str) -> list[str]:
+    """An OBJECT_GRID x OBJECT_GRID cell list of `fill`, with cells named 'r_c' replaced."""
+    names = [fill] * OBJECT_GRID * OBJECT_GRID
+    for key, name in cells.items():
+        r, c = map(int, key[1:].split("_"))
+        names[r * OBJECT_GRID + c] = name
+    return names
+
+
+def test_a_patch_is_labelled_with_the_rarest_object_it_shows():
+    # One oak_log cell in the top-left patch, a patch of HUD (empty) cells, grass everywhere else.
+    step = OBJECT_GRID // 4
+    hud = {f"c{r}_{c}": "" for r in range(step * 3, step * 4) for c in range(step)}
+    cells = grid_of("grass_block", c1_2="oak_log", c0_0="sky", c0_1="sky", **hud)
+    names = patch_objects(cells, 4)
+    assert names[0] == "oak_log"  # rarer than sky (2 cells) and grass, though it covers one cell of 16
+    assert names[1] == "grass_block" and names[12] == ""
+    assert patch_objects(cells, 1) == ["oak_log"]
+
+
+def test_bad_cells_or_grids_are_refused():
+    with pytest.raises(ValueError, match="cell_objects has 64 names"):
+        patch_objects(["sky"] * 64, 4)
+    with pytest.raises(ValueError, match="3x3 image tokens"):
+        patch_objects(grid_of("sky"), 3)
+
+
+@pytest.fixture(scope="module")
+def processor(base_model_dir):
+    return CrossAgentProcessor.from_pretrained(base_model_dir, trust_remote_code=True)
+
+
+def test_world_rows_get_a_label_after_each_image_token_and_gui_rows_do_not(
+    processor, perception_dir, base_model_dir
+):
+    world = [load_perception(perception_dir, "point", "train")[i] for i in range(2)]
+    gui = [load_perception(perception_dir, "gui", "train")[0]]
+    assert all(len(r["cell_objects"]) == OBJECT_GRID**2 for r in world) and gui[0]["cell_objects"] == []
+    rows = world + gui
+    dense = PerceptionCollator(processor, ACTION_SPACES)(rows)
+    plain = ActionSFTCollator(processor, ACTION_SPACES)(rows)
+    assert torch.equal(dense["input_ids"], plain["input_ids"])
+    tokenizer = processor.tokenizer
+    for i, row in enumerate(world):
+        images = (dense["input_ids"][i] == processor.image_token_id).nonzero().flatten()
+        expected = [
+            tokenizer(n, add_special_tokens=False).input_ids[0] for n in patch_objects(row["cell_objects"], 4)
+        ]
+        assert dense["labels"][i, images + 1].tolist() == expected
+        answer = plain["labels"][i] != -100
+        assert torch.equal(dense["labels"][i, answer], plain["labels"][i, answer])  # the answer is untouched
+    assert torch.equal(dense["labels"][2], plain["labels"][2])
+    # The real model trains on both targets: more labelled tokens, a finite loss with gradients.
+    model = CrossAgentForActions.from_pretrained(base_model_dir, trust_remote_code=True)
+    assert (dense["labels"] != -100).sum() == (plain["labels"] != -100).sum() + 2 * 16
+    loss = model(**dense).loss
+    loss.backward()
+    assert torch.isfinite(loss) and model.model.projector.linear_1.weight.grad.abs().sum() > 0
