@@ -5,7 +5,9 @@
 Prints JSON: per config (point, locate, identify, gui, count) the accuracy and, per kind of question, the
 model's rate beside the centre guess (point (500, 500); cell `middle centre`) and the majority answer of
 the train split. A point is right when the pixel under it belongs to the named object; `within_50` is the
-share within 50/1000 of a visible centroid of it, `median_distance` the median distance.
+share within 50/1000 of a visible centroid of it, `median_distance` the median distance. With `--patches`,
+also `patches`: the share of image tokens whose output names the object of their patch (the dense target
+of `--dense_object_labels`), beside always naming the commonest one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rows", type=int, default=200, help="rows per config (the first ones)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--patches", action="store_true",
+        help="also score the dense target: how often each image token's output names its patch's object "
+        "(point rows; meaningful for a base pretrained with --dense_object_labels)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     import torch
@@ -44,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = held_out_rows(args.data, CONFIGS, args.split, args.max_rows)
     start = time.perf_counter()
     report = perception_report(model, processor, rows, majority_answers(train), args.batch_size)
+    if args.patches:
+        from crossagent.training.perception_collator import patch_naming_accuracy
+
+        report["patches"] = patch_naming_accuracy(
+            model, processor, [r for r in rows if r["config"] == "point"]
+        )
     print(json.dumps({
         "model": args.model, "data": args.data, "split": args.split, "rows": len(rows),
         "seconds": round(time.perf_counter() - start, 1), "configs": report,

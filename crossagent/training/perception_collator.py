@@ -19,6 +19,7 @@ import torch
 
 from crossagent.datasets.perception import OBJECT_GRID
 from crossagent.training.sft_collator import ActionSFTCollator
+from modeling_crossagent.action_spaces import ACTION_SPACES
 
 
 def patch_objects(cells: list[str], grid: int) -> list[str]:
@@ -80,3 +81,30 @@ class PerceptionCollator(ActionSFTCollator):
                 if name:  # the output at image token k is scored against label k + 1
                     labels[i, position + 1] = self.first_token(name)
         return batch
+
+
+@torch.no_grad()
+def patch_naming_accuracy(
+    model, processor, rows: list[dict], spaces=ACTION_SPACES, batch_size: int = 32
+) -> dict:
+    """How often the output at an image token names its patch's object (the argmax of the dense target) on
+    the world-frame rows of `rows`, beside always answering the commonest of those labels."""
+    collator = PerceptionCollator(processor, spaces)
+    rows = [row for row in rows if row.get("cell_objects")]
+    correct, labels_seen = 0, Counter()
+    model.eval()
+    for start in range(0, len(rows), batch_size):
+        batch = collator(rows[start : start + batch_size])
+        labels = batch.pop("labels")[:, 1:]  # the label of the output at t
+        at_image = (batch["input_ids"][:, :-1] == processor.image_token_id) & (labels != -100)
+        targets = labels[at_image]
+        correct += int((model(**batch).logits[:, :-1].argmax(-1)[at_image] == targets).sum())
+        labels_seen.update(targets.tolist())
+    total = sum(labels_seen.values())
+    if not total:
+        return {"patches": 0}
+    return {
+        "patches": total,
+        "accuracy": round(correct / total, 4),
+        "majority_accuracy": round(labels_seen.most_common(1)[0][1] / total, 4),
+    }

@@ -5,7 +5,7 @@ import torch
 
 from crossagent.datasets.perception import OBJECT_GRID
 from crossagent.datasets.perception_build import load_perception
-from crossagent.training.perception_collator import PerceptionCollator, patch_objects
+from crossagent.training.perception_collator import PerceptionCollator, patch_naming_accuracy, patch_objects
 from crossagent.training.sft_collator import ActionSFTCollator
 from modeling_crossagent.action_spaces import ACTION_SPACES
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
@@ -70,3 +70,14 @@ def test_world_rows_get_a_label_after_each_image_token_and_gui_rows_do_not(
     loss = model(**dense).loss
     loss.backward()
     assert torch.isfinite(loss) and model.model.projector.linear_1.weight.grad.abs().sum() > 0
+
+
+def test_patch_naming_accuracy_scores_every_patch_of_the_world_rows(
+    processor, perception_dir, base_model_dir
+):
+    model = CrossAgentForActions.from_pretrained(base_model_dir, trust_remote_code=True)
+    rows = list(load_perception(perception_dir, "point", "train").select(range(3)))
+    rows += [load_perception(perception_dir, "gui", "train")[0]]  # no cell_objects: left out
+    result = patch_naming_accuracy(model, processor, rows, batch_size=2)
+    assert result["patches"] == 3 * 16
+    assert 0 <= result["accuracy"] <= 1 and 1 / 16 <= result["majority_accuracy"] <= 1
