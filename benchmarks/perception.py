@@ -5,7 +5,8 @@
 Prints JSON: per config (point, locate, identify, gui, count) the accuracy and, per kind of question, the
 model's rate beside the centre guess (point (500, 500); cell `middle centre`) and the majority answer of
 the train split. A point is right when the pixel under it belongs to the named object; `within_50` is the
-share within 50/1000 of a visible centroid of it, `median_distance` the median distance. With `--patches`,
+share within 50/1000 of a visible centroid of it, `median_distance` the median distance,
+`x_correlation` / `y_correlation` the correlation of the written x (y) with the answer's. With `--patches`,
 also `patches`: the share of image tokens whose output names the object of their patch (the dense target
 of `--dense_object_labels`), beside always naming the commonest one.
 """

@@ -88,6 +88,20 @@ def _rate(values) -> float | None:
     return round(float(np.mean(values)), 4) if values else None
 
 
+def axis_correlations(pairs: list[tuple[tuple[int, int], tuple[int, int]]]) -> dict:
+    """Pearson correlation of the written points' x (and y) with the answers' x (y), over (written, answer)
+    pairs: a model that reads where the object is correlates on both axes; one that guesses from the whole
+    frame (the horizon gives y away) may correlate on y alone. None with fewer than 3 pairs or a constant."""
+    result = {"x_correlation": None, "y_correlation": None}
+    if len(pairs) < 3:
+        return result
+    written, answers = np.array([p[0] for p in pairs], float), np.array([p[1] for p in pairs], float)
+    for axis, key in enumerate(result):
+        if written[:, axis].std() > 0 and answers[:, axis].std() > 0:
+            result[key] = round(float(np.corrcoef(written[:, axis], answers[:, axis])[0, 1]), 3)
+    return result
+
+
 def summarize(rows, predictions: list[str], majority: dict[str, str]) -> dict:
     """Accuracy per config and per kind, with pointing distances and the two baselines."""
     by_kind: dict[tuple[str, str], list] = collections.defaultdict(list)
@@ -98,6 +112,9 @@ def summarize(rows, predictions: list[str], majority: dict[str, str]) -> dict:
         if row["kind"] in POINT_KINDS:
             hit, distance = score_point(row, CENTRE, height, width)
             baseline = {"centre_correct": hit, "centre_within_50": distance <= NEAR}
+            parsed = answer_point(prediction)
+            if parsed and row.get("answer_point"):
+                baseline["axes"] = (parsed[1], tuple(row["answer_point"]))
         elif row["kind"] == "locate":
             baseline = {"centre_correct": row["action"].endswith(" middle centre")}
         baseline["majority_correct"] = row["action"] == majority.get(row["kind"])
@@ -111,6 +128,7 @@ def summarize(rows, predictions: list[str], majority: dict[str, str]) -> dict:
         distances = [r["distance"] for r in results if "distance" in r and math.isfinite(r["distance"])]
         if "distance" in results[0]:
             entry["median_distance"] = round(float(np.median(distances)), 1) if distances else None
+            entry.update(axis_correlations([r["axes"] for r in results if r.get("axes")]))
         report.setdefault(config, {"kinds": {}})["kinds"][kind] = entry
     for entry in report.values():
         kinds = entry["kinds"].values()

@@ -4,7 +4,7 @@ wrong, and the baselines are computed from the same ground truth."""
 import numpy as np
 
 from crossagent.datasets.perception import pack_mask
-from crossagent.evaluation.perception import majority_answers, score, summarize
+from crossagent.evaluation.perception import axis_correlations, majority_answers, score, summarize
 
 FRAME = np.zeros((10, 10, 3), np.uint8)
 
@@ -34,3 +34,13 @@ def test_summary_reports_model_and_baselines_per_kind():
     assert report["point"]["kinds"]["point"]["centre_correct"] == 0.0
     assert report["count"]["accuracy"] == 0.0
     assert report["count"]["kinds"]["count"]["majority_correct"] == 0.0
+
+
+def test_axis_correlations_tell_a_model_that_reads_y_only():
+    answers = [(100, 900), (500, 100), (900, 500), (300, 700)]
+    reads_y = [((500, y + 20), (x, y)) for x, y in answers]  # x constant: no correlation to report
+    assert axis_correlations(reads_y) == {"x_correlation": None, "y_correlation": 1.0}
+    swapped = [((y, x), (x, y)) for x, y in answers]  # writes the answer's y as x
+    result = axis_correlations(swapped)
+    assert result["x_correlation"] < 0.5 and result["y_correlation"] < 0.5
+    assert axis_correlations(reads_y[:2]) == {"x_correlation": None, "y_correlation": None}
