@@ -108,13 +108,13 @@ def summarize(rows, predictions: list[str], majority: dict[str, str]) -> dict:
     for row, prediction in zip(rows, predictions):
         height, width = frame_array(row["image"]).shape[:2]
         model = score(row, prediction, height, width)
+        parsed = answer_point(prediction) if row["kind"] in POINT_KINDS else None
+        if parsed and row.get("answer_point"):
+            model["axes"] = (parsed[1], tuple(row["answer_point"]))  # the written point beside the answer's
         baseline = {}
         if row["kind"] in POINT_KINDS:
             hit, distance = score_point(row, CENTRE, height, width)
             baseline = {"centre_correct": hit, "centre_within_50": distance <= NEAR}
-            parsed = answer_point(prediction)
-            if parsed and row.get("answer_point"):
-                baseline["axes"] = (parsed[1], tuple(row["answer_point"]))
         elif row["kind"] == "locate":
             baseline = {"centre_correct": row["action"].endswith(" middle centre")}
         baseline["majority_correct"] = row["action"] == majority.get(row["kind"])

@@ -95,6 +95,13 @@ def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> di
     check_output_dir(config.output_dir, checkpoint, config.overwrite_output_dir)
     train = load_train_rows(script.dataset_name, script.configs)
     train_kinds = train.select_columns(["kind", "action"])
+    if script.dense_object_labels and (
+        "cell_objects" not in train.column_names or not any(train["cell_objects"])
+    ):
+        raise ValueError(
+            f"dense_object_labels=True needs the perception data's cell_objects column, which "
+            f"{script.dataset_name} lacks; rebuild it with datasets_scripts/build_perception.py."
+        )
     model, processor = build_model_and_processor(args)
     collator = (PerceptionCollator if script.dense_object_labels else ActionSFTCollator)(
         processor, ACTION_SPACES

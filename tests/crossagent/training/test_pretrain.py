@@ -53,3 +53,16 @@ def test_dense_object_labels_train_and_are_recorded(perception_dir, tmp_path):
     summary = train_pretrain(arguments(perception_dir, out, max_steps=1, dense_object_labels=True))
     assert summary["global_step"] == 1 and summary["train_loss"] > 0
     assert json.loads((out / RUN_FILE).read_text())["config"]["dense_object_labels"] is True
+
+
+def test_dense_object_labels_on_data_without_cell_objects_name_the_field(perception_dir, tmp_path):
+    import shutil
+
+    import datasets
+
+    old = tmp_path / "old"
+    shutil.copytree(perception_dir, old)
+    for parquet in old.rglob("*.parquet"):
+        datasets.Dataset.from_parquet(str(parquet)).remove_columns("cell_objects").to_parquet(str(parquet))
+    with pytest.raises(ValueError, match="dense_object_labels=True needs the perception data's cell_objects"):
+        train_pretrain(arguments(old, tmp_path / "out", dense_object_labels=True))
