@@ -8,7 +8,9 @@ the train split. A point is right when the pixel under it belongs to the named o
 share within 50/1000 of a visible centroid of it, `median_distance` the median distance,
 `x_correlation` / `y_correlation` the correlation of the written x (y) with the answer's. With `--patches`,
 also `patches`: the share of image tokens whose output names the object of their patch (the dense target
-of `--dense_object_labels`), beside always naming the commonest one.
+of `--dense_object_labels`), beside always naming the commonest one. With `--pointer`, also `pointer`: how
+often the head trained by `--point_attention_weight` looks hardest at the answer's patch from the output
+that writes x, beside always choosing the commonest patch.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also score the dense target: how often each image token's output names its patch's object "
         "(point rows; meaningful for a base pretrained with --dense_object_labels)",
     )  # fmt: skip
+    parser.add_argument(
+        "--pointer", action="store_true",
+        help="also score the pointer head: how often it looks hardest at the answer's patch (point rows; "
+        "meaningful for a base pretrained with --point_attention_weight)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     import torch
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         report["patches"] = patch_naming_accuracy(
             model, processor, [r for r in rows if r["config"] == "point"]
         )
+    if args.pointer:
+        from crossagent.training.perception_collator import pointer_accuracy
+
+        report["pointer"] = pointer_accuracy(model, processor, [r for r in rows if r["config"] == "point"])
     print(json.dumps({
         "model": args.model, "data": args.data, "split": args.split, "rows": len(rows),
         "seconds": round(time.perf_counter() - start, 1), "configs": report,

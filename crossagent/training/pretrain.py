@@ -19,13 +19,14 @@ import pathlib
 import traceback
 
 import datasets
+import torch
 import yaml
 
 from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_card
 from crossagent.datasets.perception_build import load_perception
 from crossagent.evaluation.perception import majority_answers, perception_report
 from crossagent.files import write_text_atomic
-from crossagent.training.perception_collator import PerceptionCollator
+from crossagent.training.perception_collator import POINTER_HEAD, PerceptionCollator
 from crossagent.training.pretrain_config import PretrainArguments
 from crossagent.training.sft import (
     CrossAgentSFTTrainer,
@@ -47,8 +48,66 @@ RUN_FILE = "pretrain_run.json"
 CARD_TEMPLATE = "crossagent_pretrain.md.jinja"
 
 
+def point_attention_loss(
+    attentions: torch.Tensor, input_ids: torch.Tensor, queries: torch.Tensor, patches: torch.Tensor,
+    image_token_id: int, image_seq_length: int,
+) -> torch.Tensor:  # fmt: skip
+    """Mean over the supervised queries of -log(the attention `POINTER_HEAD` pays to the answer's patch).
+
+    attentions: (B, heads, T, T) softmax weights of one layer; queries (B, 2) and patches (B,) from
+    `PerceptionCollator.pointer_targets` (-1: none). The patch index counts the row's last frame's image
+    tokens (a perception prompt shows one frame).
+    """
+    losses = []
+    for i in (patches >= 0).nonzero().flatten().tolist():
+        images = (input_ids[i] == image_token_id).nonzero().flatten()[-image_seq_length:]
+        key = images[patches[i]]
+        weights = attentions[i, POINTER_HEAD, queries[i], key]
+        losses.append(-torch.log(weights.clamp_min(1e-6)))
+    if not losses:
+        return attentions.new_zeros(())
+    return torch.cat(losses).mean()
+
+
 class CrossAgentPretrainTrainer(CrossAgentSFTTrainer):
-    """SFT's trainer with the pretraining card."""
+    """SFT's trainer with the pretraining card and, with `point_attention_weight` > 0, the pointer loss
+    (`point_attention_loss` on the decoder's last layer, which then runs eager attention: SDPA does not
+    return its weights)."""
+
+    def __init__(self, *args, point_attention_weight: float = 0.0, **kwargs):
+        self.point_attention_weight = point_attention_weight
+        """Weight of `point_attention_loss` beside the answers' loss (0: off)."""
+        self.last_attentions: torch.Tensor | None = None
+        super().__init__(*args, **kwargs)
+        if point_attention_weight > 0:
+            self.model.set_attn_implementation("eager")
+            layer = self.model.get_decoder().layers[-1].self_attn
+            layer.register_forward_hook(self._keep_attentions)
+
+    def _keep_attentions(self, module, args, output) -> None:
+        # The first forward of a step is the one the loss backpropagates through (TRL may run a second one
+        # without gradients for its metrics)
+        if self.last_attentions is None:
+            self.last_attentions = output[1]
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        queries, patches = inputs.pop("pointer_queries", None), inputs.pop("pointer_patches", None)
+        self.last_attentions = None
+        result = super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        loss = result[0] if return_outputs else result
+        if self.point_attention_weight > 0 and patches is not None:
+            pointer = point_attention_loss(
+                self.last_attentions, inputs["input_ids"], queries, patches,
+                self.model.config.image_token_id, self.processing_class.image_seq_length,
+            )  # fmt: skip
+            # Like TRL's aux loss: with num_items_in_batch the answers' loss is already split over the
+            # accumulated micro-batches, this per-micro-batch mean is not
+            steps = self.current_gradient_accumulation_steps if num_items_in_batch is not None else 1
+            loss = loss + self.point_attention_weight * pointer / steps
+            mode = "train" if model.training else "eval"
+            self._metrics[mode].setdefault("pointer_loss", []).append(float(pointer.detach()))
+        self.last_attentions = None
+        return (loss, result[1]) if return_outputs else loss
 
     def create_model_card(self, model_name=None, dataset_name=None, tags=None) -> None:
         if not self.is_world_process_zero():
@@ -103,9 +162,13 @@ def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> di
             f"{script.dataset_name} lacks; rebuild it with datasets_scripts/build_perception.py."
         )
     model, processor = build_model_and_processor(args)
-    collator = (PerceptionCollator if script.dense_object_labels else ActionSFTCollator)(
-        processor, ACTION_SPACES
-    )
+    if script.dense_object_labels or script.point_attention_weight > 0:
+        collator = PerceptionCollator(
+            processor, ACTION_SPACES, dense_object_labels=script.dense_object_labels,
+            point_attention=script.point_attention_weight > 0,
+        )  # fmt: skip
+    else:
+        collator = ActionSFTCollator(processor, ACTION_SPACES)
     output_dir = pathlib.Path(config.output_dir)
     settings = _arguments_dict(args)
     card_context = {
@@ -126,6 +189,7 @@ def train_pretrain(args: PretrainArguments, callbacks: list | None = None) -> di
         processing_class=processor,
         callbacks=callbacks,
         card_context=card_context,
+        point_attention_weight=script.point_attention_weight,
     )
     logger.info(
         "pretraining on %d rows (%s), resume from %s", len(train), ",".join(script.configs), checkpoint

@@ -46,6 +46,14 @@ class PretrainScriptArguments(ScriptArguments):
             "(crossagent.training.perception_collator)."
         },
     )
+    point_attention_weight: float = field(
+        default=0.0,
+        metadata={
+            "help": "Weight of the pointer loss: one attention head of the decoder's last layer is trained to "
+            "look, from the outputs that write a point's numerals, at the image token holding the answer's "
+            "point (0: off; crossagent.training.pretrain.point_attention_loss)."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not self.dataset_name:
@@ -55,6 +63,11 @@ class PretrainScriptArguments(ScriptArguments):
             raise ValueError(
                 f"dataset_configs={self.dataset_configs!r}: unknown config(s) {unknown}; choose from "
                 f"{list(PERCEPTION_CONFIGS)}, comma-separated."
+            )
+        if not 0 <= self.point_attention_weight <= 100:
+            raise ValueError(
+                f"point_attention_weight={self.point_attention_weight} must be in [0, 100] (0 turns the "
+                "pointer loss off; 1 weighs it like the answers' loss)."
             )
         if self.max_eval_rows is not None and self.max_eval_rows < 1:
             raise ValueError(f"max_eval_rows={self.max_eval_rows} must be >= 1 (or None for all rows).")

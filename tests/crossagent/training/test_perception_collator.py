@@ -5,7 +5,13 @@ import torch
 
 from crossagent.datasets.perception import OBJECT_GRID
 from crossagent.datasets.perception_build import load_perception
-from crossagent.training.perception_collator import PerceptionCollator, patch_naming_accuracy, patch_objects
+from crossagent.training.perception_collator import (
+    PerceptionCollator,
+    patch_naming_accuracy,
+    patch_objects,
+    point_patch,
+    pointer_accuracy,
+)
 from crossagent.training.sft_collator import ActionSFTCollator
 from modeling_crossagent.action_spaces import ACTION_SPACES
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
@@ -81,3 +87,37 @@ def test_patch_naming_accuracy_scores_every_patch_of_the_world_rows(
     result = patch_naming_accuracy(model, processor, rows, batch_size=2)
     assert result["patches"] == 3 * 16
     assert 0 <= result["accuracy"] <= 1 and 1 / 16 <= result["majority_accuracy"] <= 1
+
+
+def test_point_patch_splits_the_frame_row_major():
+    assert point_patch([0, 0], 4) == 0 and point_patch([1000, 1000], 4) == 15
+    assert point_patch([499, 0], 4) == 1 and point_patch([500, 0], 4) == 2 and point_patch([0, 250], 4) == 4
+
+
+def test_pointer_targets_mark_the_outputs_that_write_the_point_and_its_patch(processor, perception_dir):
+    point_rows = [r for r in load_perception(perception_dir, "point", "train") if r["answer_point"]][:2]
+    rows = [
+        *point_rows,
+        load_perception(perception_dir, "identify", "train")[0],
+    ]  # its point is in the question
+    batch = PerceptionCollator(processor, ACTION_SPACES, dense_object_labels=False, point_attention=True)(
+        rows
+    )
+    plain = ActionSFTCollator(processor, ACTION_SPACES)(rows)
+    assert torch.equal(batch["labels"], plain["labels"])  # no dense labels asked for
+    tokens = processor.tokenizer.convert_ids_to_tokens
+    for i, row in enumerate(point_rows):
+        x, y = row["answer_point"]
+        written = batch["input_ids"][i, batch["pointer_queries"][i] + 1].tolist()
+        assert tokens(written) == [str(x), str(y)]  # the outputs at `(` and `,` write x and y
+        assert batch["pointer_patches"][i] == point_patch([x, y], 4)
+    assert batch["pointer_queries"][2].tolist() == [-1, -1] and batch["pointer_patches"][2] == -1
+
+
+def test_pointer_accuracy_scores_the_point_rows(processor, perception_dir, base_model_dir):
+    model = CrossAgentForActions.from_pretrained(base_model_dir, trust_remote_code=True)
+    rows = list(load_perception(perception_dir, "point", "train").select(range(4)))
+    with_point = sum(bool(r["answer_point"]) for r in rows)
+    result = pointer_accuracy(model, processor, rows, batch_size=3)
+    assert result["points"] == with_point
+    assert 0 <= result["accuracy"] <= 1 and 0 < result["mean_weight_on_answer_patch"] < 1

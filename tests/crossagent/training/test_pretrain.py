@@ -66,3 +66,34 @@ def test_dense_object_labels_on_data_without_cell_objects_name_the_field(percept
         datasets.Dataset.from_parquet(str(parquet)).remove_columns("cell_objects").to_parquet(str(parquet))
     with pytest.raises(ValueError, match="dense_object_labels=True needs the perception data's cell_objects"):
         train_pretrain(arguments(old, tmp_path / "out", dense_object_labels=True))
+
+
+def test_point_attention_loss_is_the_log_attention_on_the_answer_patch():
+    import math
+
+    import torch
+
+    from crossagent.training.perception_collator import POINTER_HEAD
+    from crossagent.training.pretrain import point_attention_loss
+
+    image_token, seq = 7, 4
+    input_ids = torch.tensor([[1, 7, 7, 7, 7, 2, 3, 4], [1, 7, 7, 7, 7, 2, 3, 4]])
+    attentions = torch.full((2, 2, 8, 8), 1 / 8)
+    attentions[0, POINTER_HEAD, 6, 3] = 0.5  # row 0: the x query looks at patch 2 (token 3) with weight 0.5
+    queries = torch.tensor([[6, 7], [-1, -1]])
+    patches = torch.tensor([2, -1])  # row 1 writes no point: left out of the mean
+    loss = point_attention_loss(attentions, input_ids, queries, patches, image_token, seq)
+    assert math.isclose(float(loss), (math.log(2) + math.log(8)) / 2, rel_tol=1e-5)
+    assert float(point_attention_loss(attentions, input_ids, queries, torch.tensor([-1, -1]), 7, 4)) == 0
+
+
+def test_point_attention_trains_and_is_logged(perception_dir, tmp_path):
+    out = tmp_path / "pointer"
+    train_pretrain(
+        arguments(perception_dir, out, max_steps=2, point_attention_weight=1.0, dataset_configs="point")
+    )
+    state = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())
+    pointer = [e["pointer_loss"] for e in state["log_history"] if "pointer_loss" in e]
+    assert len(pointer) == 2 and all(0 < p < 20 for p in pointer), pointer
+    with pytest.raises(ValueError, match="point_attention_weight=-1"):
+        arguments(perception_dir, tmp_path, point_attention_weight=-1)
