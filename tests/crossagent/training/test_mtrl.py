@@ -21,6 +21,7 @@ from crossagent.training.mtrl import (
     group_advantages,
     pick_turns,
     train_mtrl,
+    window_success,
 )
 from crossagent.training.mtrl_config import mtrl_arguments, parse_mtrl_arguments
 from crossagent.training.mtrl_rollout import SamplingAgent, play_episodes
@@ -160,6 +161,12 @@ def test_each_turn_enters_the_loss_with_its_own_frame_and_its_sampling_log_probs
     assert not torch.allclose(other[mask], logps[mask], atol=1e-4)
 
 
+def test_first_and_final_success_average_a_window_of_steps():
+    steps = [{"success_rate": r} for r in (0.25, 0.75, 0.5, 0.0, 1.0)]
+    assert window_success(steps[:2]) == 0.5 and window_success(steps[-3:]) == 0.5
+    assert window_success([]) is None
+
+
 def test_one_step_saves_a_loadable_model_and_resume_continues(base_model_dir, tmp_path):
     from transformers import AutoModel
 
@@ -177,6 +184,7 @@ def test_one_step_saves_a_loadable_model_and_resume_continues(base_model_dir, tm
         _args(base_model_dir, out, tasks="kill_entity:cow", max_steps=2, resume_from_checkpoint="latest")
     )
     assert resumed["global_step"] == 2 and resumed["resumed_from"].endswith("checkpoint-1")
+    assert resumed["success_window"] == 2 and resumed["first_success_rate"] == resumed["final_success_rate"] == 0
     assert [s["step"] for s in json.loads((out / "mtrl_log.json").read_text())] == [1, 2]
     with pytest.raises(ValueError, match="already holds a finished MTRL model"):
         train_mtrl(_args(base_model_dir, out, tasks="kill_entity:cow"))
