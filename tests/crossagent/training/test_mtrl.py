@@ -184,7 +184,9 @@ def test_one_step_saves_a_loadable_model_and_resume_continues(base_model_dir, tm
         _args(base_model_dir, out, tasks="kill_entity:cow", max_steps=2, resume_from_checkpoint="latest")
     )
     assert resumed["global_step"] == 2 and resumed["resumed_from"].endswith("checkpoint-1")
-    assert resumed["success_window"] == 2 and resumed["first_success_rate"] == resumed["final_success_rate"] == 0
+    assert (
+        resumed["success_window"] == 2 and resumed["first_success_rate"] == resumed["final_success_rate"] == 0
+    )
     assert [s["step"] for s in json.loads((out / "mtrl_log.json").read_text())] == [1, 2]
     with pytest.raises(ValueError, match="already holds a finished MTRL model"):
         train_mtrl(_args(base_model_dir, out, tasks="kill_entity:cow"))
