@@ -20,6 +20,7 @@ import pathlib
 import time
 
 from crossagent.pipeline.plan import RL_CS2_MODEL, RL_STRL_MODEL, PipelineConfig, model_dir
+from crossagent.pipeline.training import sft_start
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,17 @@ def stage_strl(config: PipelineConfig) -> dict:
     return {**summary, "seconds": round(time.perf_counter() - start, 1)}
 
 
+def relabel_sft_fields(config: PipelineConfig, data: pathlib.Path, out: pathlib.Path) -> dict:
+    """The argument fields of M_cs2's SFT on D_strl: a fresh SFT (not a continuation of M_mix) that starts
+    where every SFT of the job starts, the pretrained base when the plan pretrains (`sft_start`)."""
+    plan = config.plan
+    return dict(
+        preset=config.preset, dataset_name=str(data), output_dir=str(out), seed=config.seed,
+        disable_tqdm=True, model_name_or_path=sft_start(config),
+        **{**plan.sft_overrides, **plan.relabel_sft_overrides},
+    )  # fmt: skip
+
+
 def _relabel_and_sft(config_dict: dict) -> dict:
     from crossagent.training.relabel import relabel
     from crossagent.training.sft import RUN_FILE, checkpoints, train_sft
@@ -122,10 +134,7 @@ def _relabel_and_sft(config_dict: dict) -> dict:
             "reused": True,
         }
     if not (out / RUN_FILE).is_file():
-        fields = dict(
-            preset=config.preset, dataset_name=str(data), output_dir=str(out), seed=config.seed,
-            disable_tqdm=True, **{**plan.sft_overrides, **plan.relabel_sft_overrides},
-        )  # fmt: skip
+        fields = relabel_sft_fields(config, data, out)
         fields["resume_from_checkpoint" if checkpoints(out) else "overwrite_output_dir"] = (
             "latest" if checkpoints(out) else True
         )

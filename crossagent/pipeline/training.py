@@ -107,12 +107,18 @@ def sft_configs(config: PipelineConfig, plan: JobPlan) -> dict[str, dict]:
             output_dir=str(model_dir(config.output_dir, name)),
             seed=config.seed,
             disable_tqdm=True,
-            model_name_or_path=str(model_dir(config.output_dir, BASE_MODEL)) if plan.pretrain else None,
+            model_name_or_path=sft_start(config),
             **{**plan.sft_overrides, **plan.sft_model_overrides.get(name, {})},
         )
         sft_arguments(**fields)  # a bad field fails now, not in a worker ten minutes later
         runs[name] = fields
     return runs
+
+
+def sft_start(config: PipelineConfig) -> str | None:
+    """The model every SFT of the job starts from, the relabelling's fresh SFT (M_cs2) included: the
+    pretrained base when the plan pretrains, else None (a freshly built model of the preset)."""
+    return str(model_dir(config.output_dir, BASE_MODEL)) if config.plan.pretrain else None
 
 
 def _restart_fields(output_dir: pathlib.Path) -> dict:

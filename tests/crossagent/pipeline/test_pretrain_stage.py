@@ -50,3 +50,16 @@ def test_sft_starts_from_the_pretrained_base(small_job):
     again = stage_pretrain(small_job)  # finished: read back, not trained again
     assert again["global_step"] == 2
     assert (out / "models" / "base" / "model.safetensors").stat().st_mtime == mtime
+
+
+def test_the_relabelling_sft_starts_from_the_base_like_every_sft(tmp_path):
+    from crossagent.pipeline.rl import relabel_sft_fields
+    from crossagent.pipeline.training import sft_start
+
+    config = PipelineConfig(output_dir=tmp_path)  # the real tiny preset: it pretrains
+    fields = relabel_sft_fields(config, tmp_path / "data" / "strl", tmp_path / "models" / "crossagent-cs2")
+    assert fields["model_name_or_path"] == sft_start(config) == str(tmp_path / "models" / "base")
+    assert (
+        fields["dataset_name"].endswith("strl")
+        and fields["max_steps"] == config.plan.relabel_sft_overrides["max_steps"]
+    )
