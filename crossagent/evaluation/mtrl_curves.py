@@ -40,6 +40,21 @@ REQUIRED_FIELDS = ("step", "success_rate", "tokens_per_episode", "space_share")
 """The fields the plot needs; the others are optional."""
 
 
+SUCCESS_WINDOW = 10
+"""Steps averaged by the run's first and final training-task success: one step plays a handful of tasks, so
+a single step's rate follows its tasks (the tiny preset's steps range from 0% to 88% on one model)."""
+
+
+def success_window(steps: int) -> int:
+    """Steps averaged at each end of a run of `steps`: SUCCESS_WINDOW, fewer when the two ends would overlap."""
+    return max(1, min(SUCCESS_WINDOW, steps // 2))
+
+
+def window_success(steps: list[dict]) -> float | None:
+    """Mean training-task success of `steps` (entries of the step log); None for no steps."""
+    return round(sum(s["success_rate"] for s in steps) / len(steps), 4) if steps else None
+
+
 def _fail(where: str, field: str, problem: str) -> ValueError:
     return ValueError(f"{where}: field '{field}' {problem} (an entry holds {', '.join(MTRL_LOG_FIELDS)})")
 

@@ -45,6 +45,7 @@ from datasets import Dataset
 
 from crossagent.agents.model import check_model_folder
 from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_card
+from crossagent.evaluation.mtrl_curves import success_window, window_success
 from crossagent.evaluation.runner import select_eval_tasks
 from crossagent.executors.cost import INVALID
 from crossagent.executors.latent import CODEBOOK_FILE, model_codebook, trained_spaces
@@ -339,16 +340,6 @@ def training_rows(script) -> list[dict]:
     ]
 
 
-SUCCESS_WINDOW = 10
-"""Steps averaged by the run's first and final training-task success: one step plays a handful of tasks, so
-a single step's rate follows its tasks (the tiny preset's steps range from 0% to 88% on one model)."""
-
-
-def window_success(steps: list[dict]) -> float | None:
-    """Mean training-task success of `steps` (entries of the step log); None for no steps."""
-    return round(sum(s["success_rate"] for s in steps) / len(steps), 4) if steps else None
-
-
 def train_mtrl(args: MTRLArguments, callbacks: list | None = None) -> dict:
     """Run one MTRL; returns the summary also written to `<output_dir>/mtrl_run.json`."""
     script, config = args
@@ -394,9 +385,9 @@ def train_mtrl(args: MTRLArguments, callbacks: list | None = None) -> dict:
         "action_spaces": list(spaces),
         "tasks": len({r["task_id"] for r in rows}),
         "world_size": world_size(),
-        "success_window": min(SUCCESS_WINDOW, len(steps)),
-        "first_success_rate": window_success(steps[:SUCCESS_WINDOW]),
-        "final_success_rate": window_success(steps[-SUCCESS_WINDOW:]),
+        "success_window": success_window(len(steps)),
+        "first_success_rate": window_success(steps[: success_window(len(steps))]),
+        "final_success_rate": window_success(steps[-success_window(len(steps)) :]),
     }
     if trainer.is_world_process_zero():
         processor.save_pretrained(out)

@@ -127,7 +127,7 @@ def test_report_figures_and_target(job):
     for space in ("skill", "latent", "invalid", "raw", "grounding"):
         assert has_colour(figures / "space_usage.png", SPACE_COLORS[space]), space
     assert summary["mtrl_logs"] == ["crossagent-mtrl"]
-    assert "| crossagent-mtrl | 5 (steps 0–4) | 20.0 | 0.0 → 40.0 | 100.0 → 60.0 | 50.0 |" in report
+    assert "| crossagent-mtrl | 5 (steps 0–4) | 20.0 | 5.0 → 35.0 (2 steps) | 95.0 → 65.0 | 50.0 |" in report
 
     # within the target
     write_pipeline_report(job, ["expert"], sft_models=[], target_minutes=60)

@@ -12,6 +12,7 @@ import pytest
 import torch
 from datasets import Dataset
 
+from crossagent.evaluation.mtrl_curves import success_window, window_success
 from crossagent.rollout.records import EpisodeSpec, episode_seed
 from crossagent.tasks import get_task, load_suite
 from crossagent.training.episode_reward import check_token_penalty, episode_reward
@@ -21,7 +22,6 @@ from crossagent.training.mtrl import (
     group_advantages,
     pick_turns,
     train_mtrl,
-    window_success,
 )
 from crossagent.training.mtrl_config import mtrl_arguments, parse_mtrl_arguments
 from crossagent.training.mtrl_rollout import SamplingAgent, play_episodes
@@ -165,6 +165,7 @@ def test_first_and_final_success_average_a_window_of_steps():
     steps = [{"success_rate": r} for r in (0.25, 0.75, 0.5, 0.0, 1.0)]
     assert window_success(steps[:2]) == 0.5 and window_success(steps[-3:]) == 0.5
     assert window_success([]) is None
+    assert success_window(60) == 10 and success_window(5) == 2 and success_window(1) == 1
 
 
 def test_one_step_saves_a_loadable_model_and_resume_continues(base_model_dir, tmp_path):
@@ -185,7 +186,7 @@ def test_one_step_saves_a_loadable_model_and_resume_continues(base_model_dir, tm
     )
     assert resumed["global_step"] == 2 and resumed["resumed_from"].endswith("checkpoint-1")
     assert (
-        resumed["success_window"] == 2 and resumed["first_success_rate"] == resumed["final_success_rate"] == 0
+        resumed["success_window"] == 1 and resumed["first_success_rate"] == resumed["final_success_rate"] == 0
     )
     assert [s["step"] for s in json.loads((out / "mtrl_log.json").read_text())] == [1, 2]
     with pytest.raises(ValueError, match="already holds a finished MTRL model"):
