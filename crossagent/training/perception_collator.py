@@ -67,6 +67,14 @@ POINTER_HEAD = 0
 """The head of the decoder's last layer that the pointer loss (`crossagent.training.pretrain`) supervises."""
 
 
+def frame_image_positions(
+    input_ids: torch.Tensor, image_token_id: int, image_seq_length: int
+) -> torch.Tensor:
+    """The positions of one row's last frame's image tokens (a perception prompt shows one frame), in the
+    patch order `point_patch` counts."""
+    return (input_ids == image_token_id).nonzero().flatten()[-image_seq_length:]
+
+
 def point_patch(point: list[int], grid: int) -> int:
     """The row-major index of the patch of a `grid` x `grid` split of the frame that holds `point` (x, y) in
     [0, POINT_MAX]."""
@@ -164,19 +172,23 @@ def pointer_accuracy(model, processor, rows: list[dict], batch_size: int = 32) -
     collator = PerceptionCollator(processor, ACTION_SPACES, dense_object_labels=False, point_attention=True)
     seq = processor.image_seq_length
     correct, on_target, patches_seen = 0, 0.0, Counter()
-    model.set_attn_implementation("eager")
+    implementation = model.config._attn_implementation
+    model.set_attn_implementation("eager")  # SDPA does not return attention weights
     model.eval()
-    for start in range(0, len(rows), batch_size):
-        batch = collator(rows[start : start + batch_size])
-        queries, patches = batch.pop("pointer_queries"), batch.pop("pointer_patches")
-        batch.pop("labels")
-        attentions = model(**batch, output_attentions=True).attentions[-1]
-        for i in (patches >= 0).nonzero().flatten().tolist():
-            images = (batch["input_ids"][i] == processor.image_token_id).nonzero().flatten()[-seq:]
-            weights = attentions[i, POINTER_HEAD, queries[i, 0], images]
-            correct += int(weights.argmax() == patches[i])
-            on_target += float(weights[patches[i]])
-            patches_seen[int(patches[i])] += 1
+    try:
+        for start in range(0, len(rows), batch_size):
+            batch = collator(rows[start : start + batch_size])
+            queries, patches = batch.pop("pointer_queries"), batch.pop("pointer_patches")
+            batch.pop("labels")
+            attentions = model(**batch, output_attentions=True).attentions[-1]
+            for i in (patches >= 0).nonzero().flatten().tolist():
+                images = frame_image_positions(batch["input_ids"][i], processor.image_token_id, seq)
+                weights = attentions[i, POINTER_HEAD, queries[i, 0], images]
+                correct += int(weights.argmax() == patches[i])
+                on_target += float(weights[patches[i]])
+                patches_seen[int(patches[i])] += 1
+    finally:
+        model.set_attn_implementation(implementation)  # the caller's model as it was
     total = sum(patches_seen.values())
     if not total:
         return {"points": 0}

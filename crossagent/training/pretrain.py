@@ -26,7 +26,7 @@ from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_
 from crossagent.datasets.perception_build import load_perception
 from crossagent.evaluation.perception import majority_answers, perception_report
 from crossagent.files import write_text_atomic
-from crossagent.training.perception_collator import POINTER_HEAD, PerceptionCollator
+from crossagent.training.perception_collator import POINTER_HEAD, PerceptionCollator, frame_image_positions
 from crossagent.training.pretrain_config import PretrainArguments
 from crossagent.training.sft import (
     CrossAgentSFTTrainer,
@@ -55,13 +55,11 @@ def point_attention_loss(
     """Mean over the supervised queries of -log(the attention `POINTER_HEAD` pays to the answer's patch).
 
     attentions: (B, heads, T, T) softmax weights of one layer; queries (B, 2) and patches (B,) from
-    `PerceptionCollator.pointer_targets` (-1: none). The patch index counts the row's last frame's image
-    tokens (a perception prompt shows one frame).
+    `PerceptionCollator.pointer_targets` (-1: none); a patch index counts `frame_image_positions`.
     """
     losses = []
     for i in (patches >= 0).nonzero().flatten().tolist():
-        images = (input_ids[i] == image_token_id).nonzero().flatten()[-image_seq_length:]
-        key = images[patches[i]]
+        key = frame_image_positions(input_ids[i], image_token_id, image_seq_length)[patches[i]]
         weights = attentions[i, POINTER_HEAD, queries[i], key]
         losses.append(-torch.log(weights.clamp_min(1e-6)))
     if not losses:

@@ -118,6 +118,8 @@ def test_pointer_accuracy_scores_the_point_rows(processor, perception_dir, base_
     model = CrossAgentForActions.from_pretrained(base_model_dir, trust_remote_code=True)
     rows = list(load_perception(perception_dir, "point", "train").select(range(4)))
     with_point = sum(bool(r["answer_point"]) for r in rows)
+    before = model.config._attn_implementation
     result = pointer_accuracy(model, processor, rows, batch_size=3)
+    assert model.config._attn_implementation == before  # scored in eager mode, handed back as it was
     assert result["points"] == with_point
     assert 0 <= result["accuracy"] <= 1 and 0 < result["mean_weight_on_answer_patch"] < 1
