@@ -38,6 +38,8 @@ class ModelSize:
     numeral_code_init: bool = False
     """Initialise the embedding (and tied output row) of each numeral token 0..1000 with the sin-cos code of
     its value, so that near numbers start near each other (`crossagent.models.presets`)."""
+    pointer_head: bool = False
+    """Write coordinate numerals partly by pointing at image tokens (`CrossAgentConfig.pointer_head`)."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from huggingface_hub.dataclasses import strict
 from transformers import AutoConfig, PreTrainedConfig
 from transformers.configuration_utils import SubConfigSpec
 
-from .action_spaces import ACTION_SPACES
+from .action_spaces import ACTION_SPACES, POINT_MAX
 
 
 @strict
@@ -76,6 +76,14 @@ class CrossAgentConfig(PreTrainedConfig):
     2-D position signal the 1-D RoPE decoder lacks; `none`: the vision tower's own position embeddings only."""
     point_code_dim: int = 32
     """Features per axis of the `sincos2d` code (even; 2 * point_code_dim <= the text width)."""
+    pointer_head: bool = False
+    """Write coordinate numerals partly by pointing at image tokens (`CrossAgentPointer`, pointer.py): the
+    output is a learned mix of the decoder's text distribution and two pointer distributions (x, y)."""
+    pointer_numeral_ids: list | None = None
+    """With `pointer_head`: the token id of each numeral 0..1000 at its value's index (-1 where the
+    numeral is not one token)."""
+    pointer_dim: int = 64
+    """Width of the pointer head's queries and keys."""
     tie_word_embeddings: bool = True
     """Share the output head with the input embeddings (halves the embedding parameters of small models)."""
 
@@ -99,6 +107,14 @@ class CrossAgentConfig(PreTrainedConfig):
                 f"point_code_dim <= text_config.hidden_size ({width}); lower point_code_dim."
             )
         vocab_size = self.text_config.vocab_size
+        if self.pointer_head:
+            ids = self.pointer_numeral_ids
+            if ids is None or len(ids) != POINT_MAX + 1 or any(not -1 <= int(i) < vocab_size for i in ids):
+                raise ValueError(
+                    f"CrossAgentConfig.pointer_head needs pointer_numeral_ids: {POINT_MAX + 1} token ids, one "
+                    f"per numeral 0..{POINT_MAX} (-1 where a numeral is not one token), each inside the text "
+                    "vocabulary; build the config with crossagent.models.presets.build_config."
+                )
         for name, token_id in {
             "image_token_id": self.image_token_id,
             **(self.action_token_ids or {}),

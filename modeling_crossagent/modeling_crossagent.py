@@ -11,12 +11,14 @@ Layout (the LLaVA / Qwen-VL one, so attention implementation, gradient checkpoin
         projector: CrossAgentProjector  vision width -> text width
         language_model: PreTrainedModel chosen by config.text_config (Llama, Qwen2, Qwen2-VL text, ...)
       lm_head: Linear                   tied to the input embeddings when config.tie_word_embeddings
+      pointer: CrossAgentPointer        only with config.pointer_head: numerals copied from image tokens
 
 Each frame becomes `config.image_seq_length` vectors spliced over as many image tokens of the prompt.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -32,6 +34,7 @@ from .action_decoding import build_action_logits_processor  # noqa: F401  (shipp
 from .action_spaces import Action
 from .configuration_crossagent import CrossAgentConfig
 from .point_code import image_position_codes
+from .pointer import CrossAgentPointer
 from .processing_crossagent import CrossAgentProcessor, InvalidOutput
 
 
@@ -117,6 +120,14 @@ class CrossAgentPreTrainedModel(PreTrainedModel):
             init.normal_(module.weight, mean=0.0, std=module.in_features**-0.5)
             if module.bias is not None:
                 init.zeros_(module.bias)
+            return
+        if isinstance(module, CrossAgentPointer):
+            # Offsets start at the patch centres, the gate at a third per part. Children are initialised
+            # first, so this overrides their default; `init` skips weights a checkpoint loaded.
+            for layer in (module.offset, module.gate):
+                init.zeros_(layer.weight)
+                init.zeros_(layer.bias)
+            init.constant_(module.log_width, math.log(module.initial_width))
             return
         super()._init_weights(module)
 
@@ -260,6 +271,7 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
         super().__init__(config)
         self.model = CrossAgentModel(config)
         self.lm_head = nn.Linear(config.text_config.hidden_size, config.text_config.vocab_size, bias=False)
+        self.pointer = CrossAgentPointer(config) if config.pointer_head else None
         self.post_init()
         # Random or early models can sample the image placeholder; without a cache that breaks the
         # splice on the next step, so it is never generated.
@@ -327,6 +339,13 @@ class CrossAgentForActions(CrossAgentPreTrainedModel, GenerationMixin):
         hidden_states = outputs.last_hidden_state
         keep = slice(-logits_to_keep, None) if isinstance(logits_to_keep, int) else logits_to_keep
         logits = self.lm_head(hidden_states[:, keep, :])
+        if self.pointer is not None:
+            if input_ids is None:
+                raise ValueError(
+                    "CrossAgentForActions.forward: a model with pointer_head needs input_ids (its pointer finds "
+                    "the image tokens by id); pass input_ids instead of inputs_embeds."
+                )
+            logits = self.pointer(logits, hidden_states, input_ids, keep, outputs.past_key_values)
         loss = None
         if labels is not None:
             loss = self.loss_function(

@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--output", required=True, type=Path, help="folder to write (must not exist)")
     init.add_argument("--seed", type=int, default=0)
     init.add_argument(
+        "--pointer-head",
+        action="store_true",
+        help="add the pointer head: coordinate numerals copied from the image tokens a head points at "
+        "(docs/perception.md); off in the presets",
+    )
+    init.add_argument(
         "--model-name",
         help="the model's name in its card, e.g. its Hub id `owner/name` (default: the folder's name); an SFT "
         "started from this folder names it as its base_model when it is an owner/name id",
@@ -46,7 +52,8 @@ def run_init(args: argparse.Namespace) -> int:
     if args.output.exists():
         print(f"error: --output {args.output} exists; choose a new folder", file=sys.stderr)
         return 2
-    model, processor = build_model(args.preset, seed=args.seed)
+    switches = {"pointer_head": True} if args.pointer_head else None
+    model, processor = build_model(args.preset, seed=args.seed, switches=switches)
     count = sum(p.numel() for p in model.parameters())
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.output.parent) as tmp:  # written whole, then moved

@@ -8,6 +8,8 @@ model.save_pretrained(path); processor.save_pretrained(path)
 
 from __future__ import annotations
 
+import dataclasses
+
 import torch
 from transformers import PreTrainedTokenizerFast
 from transformers.models.siglip.image_processing_pil_siglip import SiglipImageProcessorPil
@@ -39,8 +41,13 @@ def build_config(preset: ModelSize, tokenizer: PreTrainedTokenizerFast) -> Cross
         bos_token_id=None,
         **preset.text,
     )
+    numerals = numeral_token_ids(tokenizer)
     return CrossAgentConfig(
         image_position_embedding=preset.image_position_embedding,
+        pointer_head=preset.pointer_head,
+        pointer_numeral_ids=[numerals.get(n, -1) for n in range(POINT_MAX + 1)]
+        if preset.pointer_head
+        else None,
         vision_config=vision,
         text_config=text,
         image_token_id=tokenizer.convert_tokens_to_ids(tokenizer.image_token),
@@ -64,10 +71,23 @@ def build_processor(preset: ModelSize, tokenizer: PreTrainedTokenizerFast) -> Cr
 
 
 def build_model(
-    preset: str = "tiny", tokenizer: PreTrainedTokenizerFast | None = None, seed: int = 0
+    preset: str = "tiny",
+    tokenizer: PreTrainedTokenizerFast | None = None,
+    seed: int = 0,
+    switches: dict | None = None,
 ) -> tuple[CrossAgentForActions, CrossAgentProcessor]:
-    """A randomly initialised model of a preset and its processor (tokenizer built offline if not given)."""
+    """A randomly initialised model of a preset and its processor (tokenizer built offline if not given).
+
+    switches: `ModelSize` fields to replace (e.g. `{"pointer_head": True}`), for variants of a preset.
+    """
     spec = get_preset(preset).model
+    if switches:
+        unknown = sorted(set(switches) - {f.name for f in dataclasses.fields(spec)})
+        if unknown:
+            raise ValueError(
+                f"build_model: unknown ModelSize switch(es) {unknown}; see crossagent.presets.ModelSize."
+            )
+        spec = dataclasses.replace(spec, **switches)
     tokenizer = tokenizer if tokenizer is not None else build_tokenizer()
     torch.manual_seed(seed)
     model = CrossAgentForActions(build_config(spec, tokenizer))

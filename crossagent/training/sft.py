@@ -42,6 +42,7 @@ from trl import SFTTrainer
 from crossagent.cards import CARD_FILE, save_card
 from crossagent.executors.latent import CODEBOOK_FILE, LatentCodebook
 from crossagent.files import write_text_atomic
+from crossagent.training.fused_head import route_fused_head_through_forward
 from crossagent.training.sft_card import sft_card_fields, sft_model_card
 from crossagent.training.sft_collator import ActionSFTCollator
 from crossagent.training.sft_config import SFTArguments, lora_config
@@ -87,7 +88,7 @@ class CrossAgentSFTTrainer(SFTTrainer):
     """TRL's SFTTrainer with CrossAgent's model card (`sft_card.sft_model_card`: data + config + metrics).
 
     The loss is SFTTrainer's own (fused LM head, NLL over the label positions, i.e. the action tokens the
-    collator leaves unmasked).
+    collator leaves unmasked); a model with a pointer head scores through its own forward (`fused_head`).
     """
 
     def __init__(self, *args, card_context: dict, **kwargs):
@@ -98,6 +99,7 @@ class CrossAgentSFTTrainer(SFTTrainer):
         self.card_error: str | None = None
         """The traceback of the last failed card write (None: the card is up to date)."""
         super().__init__(*args, **kwargs)
+        route_fused_head_through_forward(self.model)
 
     def create_optimizer(self, model=None):
         """Trainer's optimizer; with `vision_learning_rate` set, the vision tower's and projector's parameters

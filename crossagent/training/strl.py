@@ -39,6 +39,7 @@ from crossagent.agents.model import check_model_folder
 from crossagent.cards import CARD_FILE, crossagent_model_data, model_card, save_card
 from crossagent.executors.latent import CODEBOOK_FILE
 from crossagent.files import write_text_atomic
+from crossagent.training.fused_head import route_fused_head_through_forward
 from crossagent.training.preset_arguments import run_settings
 from crossagent.training.relabel import image_size_of, relabelled_rows, source_codebook, write_relabelled
 from crossagent.training.rewards import EquivalenceReward
@@ -66,7 +67,14 @@ WARMUP_NONE = "warmup-none.json"
 
 
 class CrossAgentGRPOTrainer(GRPOTrainer):
-    """TRL's GRPOTrainer, saving like every CrossAgent folder: no pickled training arguments."""
+    """TRL's GRPOTrainer, saving like every CrossAgent folder: no pickled training arguments; a model with a
+    pointer head scores its log-probabilities through its own forward (`fused_head`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for model in (self.model, self.ref_model):
+            if model is not None:
+                route_fused_head_through_forward(model, temperature=self.temperature)
 
     def save_model(self, output_dir: str | None = None, _internal_call: bool = False) -> None:
         super().save_model(output_dir, _internal_call=_internal_call)

@@ -28,3 +28,11 @@ def test_model_init_writes_a_card(tmp_path, capsys):
     count = sum(p.numel() for p in AutoModel.from_pretrained(out, trust_remote_code=True).parameters())
     assert "randomly initialised" in card.text and f"{count:,} parameters" in card.text
     assert "starting point of cold-start SFT" in card.text and "from_pretrained" in card.text
+
+
+def test_model_init_with_the_pointer_head_saves_a_model_that_loads_with_it(tmp_path):
+    out = tmp_path / "pointer"
+    assert main(["model", "init", "--preset", "tiny", "--output", str(out), "--pointer-head"]) == 0
+    model = AutoModel.from_pretrained(out, trust_remote_code=True)
+    assert model.config.pointer_head and model.pointer is not None
+    assert (out / "pointer.py").exists()

@@ -34,3 +34,8 @@ def test_small_is_about_100m_parameters(tokenizer):
 def test_unknown_preset_is_a_value_error(tokenizer):
     with pytest.raises(ValueError, match="preset='huge' is unknown"):
         build_model("huge", tokenizer)
+
+
+def test_an_unknown_model_switch_is_refused_by_name(tokenizer):
+    with pytest.raises(ValueError, match="pointer_heads"):
+        build_model("tiny", tokenizer, switches={"pointer_heads": True})

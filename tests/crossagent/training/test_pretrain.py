@@ -97,3 +97,19 @@ def test_point_attention_trains_and_is_logged(perception_dir, tmp_path):
     assert len(pointer) == 2 and all(0 < p < 20 for p in pointer), pointer
     with pytest.raises(ValueError, match="point_attention_weight=-1"):
         arguments(perception_dir, tmp_path, point_attention_weight=-1)
+
+
+def test_a_pointer_head_trains_through_trls_sft_loss(perception_dir, tmp_path):
+    """TRL's fused LM head skips heads after `lm_head`; the trainer routes it through the model's forward."""
+    import torch
+
+    from crossagent.cli import main
+
+    init = tmp_path / "init"
+    assert main(["model", "init", "--preset", "tiny", "--output", str(init), "--pointer-head"]) == 0
+    before = AutoModel.from_pretrained(init, trust_remote_code=True).pointer.state_dict()
+    out = tmp_path / "pointer-head"
+    train_pretrain(arguments(perception_dir, out, model_name_or_path=str(init), dataset_configs="point"))
+    after = AutoModel.from_pretrained(out, trust_remote_code=True).pointer.state_dict()
+    for name in ("gate.weight", "offset.weight", "query.weight", "log_width"):
+        assert not torch.equal(before[name], after[name]), name
