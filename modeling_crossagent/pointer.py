@@ -120,15 +120,7 @@ class CrossAgentPointer(nn.Module):
         keys, points = keys[:, columns], points[:, columns]
         positions = torch.arange(hidden.shape[1], device=hidden.device)[keep] + past
         query_hidden = hidden[:, keep]
-        # (B, Tq, N): the image tokens before each kept position, the only ones it may point at.
-        allowed = (points[..., 0] > 0)[:, None, :] & (columns[None, None, :] <= positions[None, :, None])
-        sees_image = allowed.any(-1, keepdim=True)
-        scores = torch.einsum("bqd,bkd->bqk", self.query(query_hidden).float(), keys) / math.sqrt(
-            keys.shape[-1]
-        )
-        # A finite fill, not -inf: a position that sees no image gets a harmless uniform row, zeroed here and
-        # gated out below, and no NaN reaches the gradients.
-        attention = scores.masked_fill(~allowed, -1e9).softmax(-1) * sees_image
+        attention, sees_image = self._attend(query_hidden, positions, keys, points, columns)
         pointer_x = torch.bmm(attention, self._kernel(points[..., 1]))
         pointer_y = torch.bmm(attention, self._kernel(points[..., 2]))
         gate = self.gate(query_hidden).float()
@@ -142,6 +134,24 @@ class CrossAgentPointer(nn.Module):
         )
         numeral_ids = self.tables(hidden.device)[0]
         return out.index_copy(-1, numeral_ids, torch.logaddexp(out[..., numeral_ids], copied))
+
+    def attention(self, hidden: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
+        """(B, T, T): the weight each position's pointer puts on each earlier image token (rows before the
+        first frame are zero), without a cache; what pretraining's `point_attention_weight` supervises."""
+        keys = self.key(hidden).float()
+        every = torch.arange(hidden.shape[1], device=hidden.device)
+        return self._attend(hidden, every, keys, self.token_points(input_ids, hidden), every)[0]
+
+    def _attend(self, query_hidden, positions, keys, points, columns) -> tuple[torch.Tensor, torch.Tensor]:
+        """(attention (B, Tq, N), sees_image (B, Tq, 1)) of queries at absolute `positions` over the keys of
+        the tokens at absolute `columns`: softmax over the image tokens before each query."""
+        allowed = (points[..., 0] > 0)[:, None, :] & (columns[None, None, :] <= positions[None, :, None])
+        sees_image = allowed.any(-1, keepdim=True)
+        scores = torch.einsum("bqd,bkd->bqk", self.query(query_hidden).float(), keys)
+        scores = scores / math.sqrt(keys.shape[-1])
+        # A finite fill, not -inf: a position that sees no image gets a harmless uniform row, zeroed here and
+        # gated out in `forward`, and no NaN reaches the gradients.
+        return scores.masked_fill(~allowed, -1e9).softmax(-1) * sees_image, sees_image
 
     def _kernel(self, coordinates: torch.Tensor) -> torch.Tensor:
         """(B, N) coordinates -> (B, N, numerals): a Gaussian over the numeral values, normalised."""

@@ -166,21 +166,34 @@ def patch_naming_accuracy(
 
 @torch.no_grad()
 def pointer_accuracy(model, processor, rows: list[dict], batch_size: int = 32) -> dict:
-    """How often the supervised head (`POINTER_HEAD` of the last layer), at the output that writes a point's
-    x, looks at the answer's patch more than at any other image token, on the rows of `rows` whose answer
-    writes a point; beside always choosing the commonest answer patch. Runs the model with eager attention."""
+    """How often the supervised head (the model's pointer head if it has one, else `POINTER_HEAD` of the last
+    layer), at the output that writes a point's x, looks at the answer's patch more than at any other image
+    token, on the rows of `rows` whose answer writes a point; beside always choosing the commonest answer
+    patch. The last layer's head is read with eager attention."""
     collator = PerceptionCollator(processor, ACTION_SPACES, dense_object_labels=False, point_attention=True)
     seq = processor.image_seq_length
     correct, on_target, patches_seen = 0, 0.0, Counter()
     implementation = model.config._attn_implementation
-    model.set_attn_implementation("eager")  # SDPA does not return attention weights
+    pointer, captured = getattr(model, "pointer", None), {}
+    if pointer is None:
+        model.set_attn_implementation("eager")  # SDPA does not return attention weights
+    else:
+        hook = pointer.register_forward_hook(
+            lambda module, args, _: captured.setdefault(
+                "attention", module.attention(args[1], args[2])[:, None]
+            )
+        )
     model.eval()
     try:
         for start in range(0, len(rows), batch_size):
             batch = collator(rows[start : start + batch_size])
             queries, patches = batch.pop("pointer_queries"), batch.pop("pointer_patches")
             batch.pop("labels")
-            attentions = model(**batch, output_attentions=True).attentions[-1]
+            if pointer is None:
+                attentions = model(**batch, output_attentions=True).attentions[-1]
+            else:
+                model(**batch)
+                attentions = captured.pop("attention")
             for i in (patches >= 0).nonzero().flatten().tolist():
                 images = frame_image_positions(batch["input_ids"][i], processor.image_token_id, seq)
                 weights = attentions[i, POINTER_HEAD, queries[i, 0], images]
@@ -189,6 +202,8 @@ def pointer_accuracy(model, processor, rows: list[dict], batch_size: int = 32) -
                 patches_seen[int(patches[i])] += 1
     finally:
         model.set_attn_implementation(implementation)  # the caller's model as it was
+        if pointer is not None:
+            hook.remove()
     total = sum(patches_seen.values())
     if not total:
         return {"points": 0}

@@ -68,19 +68,29 @@ def point_attention_loss(
 
 
 class CrossAgentPretrainTrainer(CrossAgentSFTTrainer):
-    """SFT's trainer with the pretraining card and, with `point_attention_weight` > 0, the pointer loss
-    (`point_attention_loss` on the decoder's last layer, which then runs eager attention: SDPA does not
-    return its weights)."""
+    """SFT's trainer with the pretraining card and, with `point_attention_weight` > 0, the pointer loss:
+    `point_attention_loss` on the model's pointer head (`CrossAgentConfig.pointer_head`), or else on head
+    `POINTER_HEAD` of the decoder's last layer, which then runs eager attention (SDPA does not return its
+    weights)."""
 
     def __init__(self, *args, point_attention_weight: float = 0.0, **kwargs):
         self.point_attention_weight = point_attention_weight
         """Weight of `point_attention_loss` beside the answers' loss (0: off)."""
         self.last_attentions: torch.Tensor | None = None
         super().__init__(*args, **kwargs)
-        if point_attention_weight > 0:
+        self.pointer = getattr(self.model, "pointer", None)
+        """The model's pointer head, whose attention the pointer loss then trains instead of `POINTER_HEAD`."""
+        if point_attention_weight > 0 and self.pointer is not None:
+            self.pointer.register_forward_hook(self._keep_pointer_attention)
+        elif point_attention_weight > 0:
             self.model.set_attn_implementation("eager")
             layer = self.model.get_decoder().layers[-1].self_attn
             layer.register_forward_hook(self._keep_attentions)
+
+    def _keep_pointer_attention(self, module, args, output) -> None:
+        if self.last_attentions is None:  # as `_keep_attentions`: the first forward of the step
+            _, hidden, input_ids, _, _ = args
+            self.last_attentions = module.attention(hidden, input_ids)[:, None]  # one "head": POINTER_HEAD 0
 
     def _keep_attentions(self, module, args, output) -> None:
         # The first forward of a step is the one the loss backpropagates through (TRL may run a second one

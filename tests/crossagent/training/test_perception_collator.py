@@ -123,3 +123,20 @@ def test_pointer_accuracy_scores_the_point_rows(processor, perception_dir, base_
     assert model.config._attn_implementation == before  # scored in eager mode, handed back as it was
     assert result["points"] == with_point
     assert 0 <= result["accuracy"] <= 1 and 0 < result["mean_weight_on_answer_patch"] < 1
+
+
+def test_pointer_accuracy_reads_a_pointer_heads_own_attention(processor, perception_dir):
+    import dataclasses
+
+    from crossagent.models.presets import build_config
+    from crossagent.presets import get_preset
+
+    spec = dataclasses.replace(get_preset("tiny").model, pointer_head=True)
+    torch.manual_seed(0)
+    model = CrossAgentForActions(build_config(spec, processor.tokenizer))
+    rows = list(load_perception(perception_dir, "point", "train").select(range(4)))
+    result = pointer_accuracy(model, processor, rows, batch_size=3)
+    assert result["points"] == sum(bool(r["answer_point"]) for r in rows)
+    # An untrained pointer spreads its weight over the frame's 16 image tokens: about 1/16 on each.
+    assert abs(result["mean_weight_on_answer_patch"] - 1 / 16) < 0.02
+    assert not model.pointer._forward_hooks  # the hook it added is gone

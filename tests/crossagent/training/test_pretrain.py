@@ -113,3 +113,14 @@ def test_a_pointer_head_trains_through_trls_sft_loss(perception_dir, tmp_path):
     after = AutoModel.from_pretrained(out, trust_remote_code=True).pointer.state_dict()
     for name in ("gate.weight", "offset.weight", "query.weight", "log_width"):
         assert not torch.equal(before[name], after[name]), name
+    # The pointer loss then trains the pointer head's own attention (no eager attention needed).
+    supervised = tmp_path / "pointer-head-supervised"
+    train_pretrain(
+        arguments(
+            perception_dir, supervised, model_name_or_path=str(init), dataset_configs="point",
+            point_attention_weight=1.0,
+        )
+    )  # fmt: skip
+    state = json.loads((supervised / "checkpoint-2" / "trainer_state.json").read_text())
+    pointer = [e["pointer_loss"] for e in state["log_history"] if "pointer_loss" in e]
+    assert len(pointer) == 2 and all(0 < p < 20 for p in pointer), pointer
