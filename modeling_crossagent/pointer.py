@@ -19,6 +19,9 @@ the model, as pointer-generator networks copy source words (See et al., 2017):
 With a KV cache the keys and points of past tokens live in one extra cache layer (index: the decoder's
 layer count), so a frame's image tokens stay pointable while the answer is decoded token by token, and
 every cache operation (copy, batch repeat, batch select) carries them along.
+
+Off in the presets: pretrained on the tiny preset, the gate learned to shut the pointer out (the text part
+keeps 99.99% where coordinates are written), see docs/perception.md.
 """
 
 from __future__ import annotations
@@ -31,10 +34,6 @@ from transformers.cache_utils import Cache, DynamicLayer
 
 from .action_spaces import POINT_MAX
 from .point_code import patch_centres
-
-POINT_FEATURES = 3
-"""Per cached token: (is an image token, x, y)."""
-
 
 class CrossAgentPointer(nn.Module):
     """Pointer-generator over the numeral tokens; see the module docstring."""
