@@ -188,12 +188,16 @@ PRESETS: dict[str, Preset] = {
             sft_overrides=dict(max_steps=1000, save_steps=200, logging_steps=20, history_length=0),
             sft_model_overrides={"crossagent": dict(max_steps=2400)},
             sft_parallel=2,
-            # Single-turn RL from CrossAgent's SFT model, then D_strl and its re-initialisation SFT (M_cs2):
-            # at most 2,048 decision states (the broad data has ~8,300; STRL trains on 2,048 too), 540 steps
-            # of 8 rows. Measured on the 30-task data (~1,300 states): STRL + relabel 15.7 min.
+            # Single-turn RL from CrossAgent's SFT model, then D_strl and the SFT on it (M_cs2): every decision
+            # state relabelled (~6,500 train states -> ~2,150 verified rows; 6.3 min on shared cores), and
+            # M_cs2 continued from M_mix for 540 steps of 8 rows, not re-initialised from the base. Measured
+            # by hand on the 2026-12-03 job's models (docs/mtrl.md, one episode per task, ID / paper-OOD):
+            # from the base on 2,048 states 56.7 / 5.9, on every state 60.0 / 7.4, from M_mix on every state
+            # 63.3 / 11.2 (MTRL from it 66.7 / 10.5); M_mix itself 26.7 / 8.8.
             strl_from="crossagent",
             relabel_k=4,
-            relabel_max_rows=2048,
+            relabel_max_rows=None,
+            relabel_sft_from="sft",
             relabel_sft_overrides=dict(max_steps=540),
             # Multi-turn RL: CrossAgent from M_cs2 (the paper's start), each RL baseline from its SFT model,
             # two runs at once (one torch thread each). The ablation (--ablation) starts from M_mix.

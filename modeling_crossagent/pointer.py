@@ -35,6 +35,7 @@ from transformers.cache_utils import Cache, DynamicLayer
 from .action_spaces import POINT_MAX
 from .point_code import patch_centres
 
+
 class CrossAgentPointer(nn.Module):
     """Pointer-generator over the numeral tokens; see the module docstring."""
 

@@ -13,6 +13,8 @@ RL_STRL_MODEL = "strl"
 """The single-turn RL model's name in the job (models/strl)."""
 RL_CS2_MODEL = "crossagent-cs2"
 """The relabel SFT model's name in the job (M_cs2, the paper's start of multi-turn RL)."""
+RELABEL_SFT_STARTS = ("base", "sft")
+"""What `JobPlan.relabel_sft_from` may name."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class JobPlan:
     """Decision states relabelled per split at most (a seeded sample spread over tasks); None: all of them."""
     relabel_sft_overrides: dict = field(default_factory=dict)
     """SFT fields of the re-initialisation SFT on D_strl (M_cs2), on top of `sft_overrides`."""
+    relabel_sft_from: str = "base"
+    """Where M_cs2's SFT starts: `base`, where every SFT of the job starts (the paper's re-initialisation),
+    or `sft`, the SFT model STRL started from (`strl_from`: M_mix), continued on D_strl."""
     mtrl_models: dict[str, str] = field(default_factory=dict)
     """Multi-turn RL runs: model name -> the model it starts from (a name of `sft_models`, or `strl` /
     `crossagent-cs2` of the RL stages). Each answers in the spaces its start model was trained on, so
@@ -87,6 +92,10 @@ class JobPlan:
                 )
             if name in known:
                 raise ValueError(f"mtrl model {name!r} has the name of a model the job already trains")
+        if self.relabel_sft_from not in RELABEL_SFT_STARTS:
+            raise ValueError(
+                f"relabel_sft_from={self.relabel_sft_from!r}: choose one of {RELABEL_SFT_STARTS}"
+            )
         for name in (
             "sft_parallel",
             "mtrl_parallel",

@@ -100,12 +100,17 @@ def stage_strl(config: PipelineConfig) -> dict:
 
 
 def relabel_sft_fields(config: PipelineConfig, data: pathlib.Path, out: pathlib.Path) -> dict:
-    """The argument fields of M_cs2's SFT on D_strl: a fresh SFT (not a continuation of M_mix) that starts
-    where every SFT of the job starts, the pretrained base when the plan pretrains (`sft_start`)."""
+    """The argument fields of M_cs2's SFT on D_strl. With `relabel_sft_from="base"` a fresh SFT that starts
+    where every SFT of the job starts (`sft_start`: the pretrained base when the plan pretrains); with
+    `"sft"` a continuation of the model STRL started from (M_mix)."""
     plan = config.plan
+    if plan.relabel_sft_from == "sft":
+        start = str(model_dir(config.output_dir, plan.strl_from))
+    else:
+        start = sft_start(config)
     return dict(
         preset=config.preset, dataset_name=str(data), output_dir=str(out), seed=config.seed,
-        disable_tqdm=True, model_name_or_path=sft_start(config),
+        disable_tqdm=True, model_name_or_path=start,
         **{**plan.sft_overrides, **plan.relabel_sft_overrides},
     )  # fmt: skip
 

@@ -52,14 +52,24 @@ def test_sft_starts_from_the_pretrained_base(small_job):
     assert (out / "models" / "base" / "model.safetensors").stat().st_mtime == mtime
 
 
-def test_the_relabelling_sft_starts_from_the_base_like_every_sft(tmp_path):
+def test_the_relabelling_sft_starts_where_the_plan_says(tmp_path, monkeypatch):
     from crossagent.pipeline.rl import relabel_sft_fields
     from crossagent.pipeline.training import sft_start
 
-    config = PipelineConfig(output_dir=tmp_path)  # the real tiny preset: it pretrains
-    fields = relabel_sft_fields(config, tmp_path / "data" / "strl", tmp_path / "models" / "crossagent-cs2")
-    assert fields["model_name_or_path"] == sft_start(config) == str(tmp_path / "models" / "base")
+    config = PipelineConfig(output_dir=tmp_path)  # the real tiny preset: it pretrains, continues M_mix
+    data, out = tmp_path / "data" / "strl", tmp_path / "models" / "crossagent-cs2"
+    fields = relabel_sft_fields(config, data, out)
+    assert config.plan.relabel_sft_from == "sft"
+    assert fields["model_name_or_path"] == str(tmp_path / "models" / config.plan.strl_from)
     assert (
         fields["dataset_name"].endswith("strl")
         and fields["max_steps"] == config.plan.relabel_sft_overrides["max_steps"]
     )
+    # The paper's re-initialisation: from the base, like every SFT of the job.
+    tiny = presets.PRESETS["tiny"]
+    job = {**tiny.job, "relabel_sft_from": "base"}
+    monkeypatch.setitem(presets.PRESETS, "tiny", dataclasses.replace(tiny, job=job))
+    fields = relabel_sft_fields(config, data, out)
+    assert fields["model_name_or_path"] == sft_start(config) == str(tmp_path / "models" / "base")
+    with pytest.raises(ValueError, match="relabel_sft_from='scratch'"):
+        dataclasses.replace(config.plan, relabel_sft_from="scratch")
