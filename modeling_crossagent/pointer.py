@@ -48,13 +48,7 @@ class CrossAgentPointer(nn.Module):
                 f"CrossAgentConfig.pointer_head needs a square grid of image tokens; image_seq_length="
                 f"{config.image_seq_length} is not a square. Set pointer_head=False."
             )
-        ids = config.pointer_numeral_ids
-        if ids is None or len(ids) != POINT_MAX + 1:
-            raise ValueError(
-                "CrossAgentConfig.pointer_numeral_ids must list the token id of every numeral 0.."
-                f"{POINT_MAX} (-1 where a numeral is not one token); build the config with "
-                "crossagent.models.presets.build_config."
-            )
+        ids = config.pointer_numeral_ids  # checked by CrossAgentConfig: one id (or -1) per numeral
         self.image_seq_length = config.image_seq_length
         self.image_token_id = config.image_token_id
         self.cache_layer = config.text_config.num_hidden_layers
