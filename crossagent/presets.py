@@ -82,13 +82,16 @@ PAPER_MODELS: dict[str, str] = {
 """CrossAgent and the paper's single-space baselines (RawHA, MotionHA, GroundHA), by name -> spaces."""
 
 MTRL_MODELS: dict[str, str] = {
+    "grounding-rl": "grounding",
     "crossagent-mtrl": "crossagent-cs2",
     "raw-rl": "raw",
     "motion-rl": "motion",
-    "grounding-rl": "grounding",
 }
 """Multi-turn RL runs of the main job, name -> start model: CrossAgent from M_cs2 (relabel SFT) and the
-paper's RL baselines (RawHA-RL, MotionHA-RL, GroundHA-RL) from their SFT models."""
+paper's RL baselines (RawHA-RL, MotionHA-RL, GroundHA-RL) from their SFT models. The runs start in this
+order, `mtrl_parallel` at a time, so the dearest goes first: GroundHA-RL's 60 steps took ~1,900 s on
+shared cores, as long as the other three together (CrossAgent ~600, raw ~420, motion ~320), and with it
+last the stage waited for it alone. The report orders agents by their SFT model, not by this dict."""
 
 # Pointing switches on (docs/perception.md, "Model variants, measured"): with them the pretrained base
 # located 23% of targets against 17% without, and raised the grounding baseline's in-domain success from
