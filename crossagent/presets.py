@@ -39,7 +39,9 @@ class ModelSize:
     """Initialise the embedding (and tied output row) of each numeral token 0..1000 with the sin-cos code of
     its value, so that near numbers start near each other (`crossagent.models.presets`)."""
     pointer_head: bool = False
-    """Write coordinate numerals partly by pointing at image tokens (`CrossAgentConfig.pointer_head`)."""
+    """Write coordinate numerals by pointing at image tokens (`CrossAgentConfig.pointer_head`)."""
+    pointer_mixture: str = "gate"
+    """With `pointer_head`: `gate` or `grammar` (`CrossAgentConfig.pointer_mixture`)."""
 
 
 @dataclass(frozen=True)

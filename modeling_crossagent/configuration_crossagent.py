@@ -77,8 +77,16 @@ class CrossAgentConfig(PreTrainedConfig):
     point_code_dim: int = 32
     """Features per axis of the `sincos2d` code (even; 2 * point_code_dim <= the text width)."""
     pointer_head: bool = False
-    """Write coordinate numerals partly by pointing at image tokens (`CrossAgentPointer`, pointer.py): the
-    output is a learned mix of the decoder's text distribution and two pointer distributions (x, y)."""
+    """Write coordinate numerals by pointing at image tokens (`CrossAgentPointer`, pointer.py), as
+    `pointer_mixture` says."""
+    pointer_mixture: Literal["gate", "grammar"] = "gate"
+    """How the pointer's x and y distributions enter the output. `gate`: a learned 3-way gate mixes them
+    with the decoder's text distribution at every position after the frame. `grammar`: the numeral right
+    after `<|point_start|>(` is the pointer's x and the one after that point's `,` its y, each times the
+    decoder's own probability of writing a numeral there; every other token and position is the decoder's.
+    (Pretrained with `gate`, the gate shut the pointer out; `grammar` leaves it no way around.)"""
+    pointer_syntax_ids: list | None = None
+    """With `pointer_mixture="grammar"`: the token ids of `<|point_start|>`, `(` and `,`, in that order."""
     pointer_numeral_ids: list | None = None
     """With `pointer_head`: the token id of each numeral 0..1000 at its value's index (-1 where the
     numeral is not one token)."""
@@ -114,6 +122,19 @@ class CrossAgentConfig(PreTrainedConfig):
                     f"CrossAgentConfig.pointer_head needs pointer_numeral_ids: {POINT_MAX + 1} token ids, one "
                     f"per numeral 0..{POINT_MAX} (-1 where a numeral is not one token), each inside the text "
                     "vocabulary; build the config with crossagent.models.presets.build_config."
+                )
+            if self.pointer_mixture not in ("gate", "grammar"):
+                raise ValueError(
+                    f"CrossAgentConfig.pointer_mixture={self.pointer_mixture!r}: use 'gate' or 'grammar'."
+                )
+            syntax = self.pointer_syntax_ids
+            if self.pointer_mixture == "grammar" and (
+                syntax is None or len(syntax) != 3 or any(not 0 <= int(i) < vocab_size for i in syntax)
+            ):
+                raise ValueError(
+                    "CrossAgentConfig.pointer_mixture='grammar' needs pointer_syntax_ids: the token ids of "
+                    "<|point_start|>, '(' and ',' inside the text vocabulary; build the config with "
+                    "crossagent.models.presets.build_config."
                 )
         for name, token_id in {
             "image_token_id": self.image_token_id,

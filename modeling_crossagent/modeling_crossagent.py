@@ -122,9 +122,9 @@ class CrossAgentPreTrainedModel(PreTrainedModel):
                 init.zeros_(module.bias)
             return
         if isinstance(module, CrossAgentPointer):
-            # Offsets start at the patch centres, the gate at a third per part. Children are initialised
-            # first, so this overrides their default; `init` skips weights a checkpoint loaded.
-            for layer in (module.offset, module.gate):
+            # Offsets start at the patch centres, the gate (if any) at a third per part. Children are
+            # initialised first, so this overrides their default; `init` skips weights a checkpoint loaded.
+            for layer in (module.offset, module.gate) if module.gate is not None else (module.offset,):
                 init.zeros_(layer.weight)
                 init.zeros_(layer.bias)
             init.constant_(module.log_width, math.log(module.initial_width))

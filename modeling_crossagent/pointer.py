@@ -9,19 +9,24 @@ the model, as pointer-generator networks copy source words (See et al., 2017):
 
 - every image token j gets a key k_j and a point p_j = its patch centre + a learned offset within the patch
   (tanh-bounded to half a patch), in the grounding frame's [0, POINT_MAX];
-- every output position i gets a query q_i and three gate weights (text, x, y) from its hidden state;
+- every output position i gets a query q_i from its hidden state;
 - the pointer's distribution over the numerals n is P_x(n) = sum_j a_ij K(n - x_j), with a_ij the softmax of
   q_i . k_j over the image tokens before i and K a Gaussian kernel of learned width over the numerals
   the vocabulary holds (the same for y);
-- the output is log(w_text P_lm + w_x P_x + w_y P_y): a normalised log-distribution, so the causal-LM loss,
+- `config.pointer_mixture` says where they are used. `gate`: at every position three gate weights
+  (text, x, y) from its hidden state mix them, log(w_text P_lm + w_x P_x + w_y P_y). `grammar`: where the
+  grammar says a point's x is next (the position of the `(` after `<|point_start|>`) the numerals get
+  P_lm(any numeral) P_x(n), where its y is next (the `,` after that x) P_lm(any numeral) P_y(n), and
+  everything else is P_lm. Either way the output is a normalised log-distribution, so the causal-LM loss,
   `generate`, sampling and GRPO's token log-probabilities use it unchanged.
 
 With a KV cache the keys and points of past tokens live in one extra cache layer (index: the decoder's
 layer count), so a frame's image tokens stay pointable while the answer is decoded token by token, and
 every cache operation (copy, batch repeat, batch select) carries them along.
 
-Off in the presets: pretrained on the tiny preset, the gate learned to shut the pointer out (the text part
-keeps 99.99% where coordinates are written), see docs/perception.md.
+Off in the presets: pretrained on the tiny preset with `gate`, the gate learned to shut the pointer out
+(the text part keeps 99.99% where coordinates are written), see docs/perception.md. With `grammar` nothing
+can: the answers' loss on a coordinate is the pointer's own loss.
 """
 
 from __future__ import annotations
@@ -58,7 +63,10 @@ class CrossAgentPointer(nn.Module):
         self.query = nn.Linear(width, config.pointer_dim, bias=False)
         self.key = nn.Linear(width, config.pointer_dim, bias=False)
         self.offset = nn.Linear(width, 2)
-        self.gate = nn.Linear(width, 3)
+        self.mixture = config.pointer_mixture
+        # The gate exists only where it is used: an unused parameter would stall DDP's gradient reduction.
+        self.gate = nn.Linear(width, 3) if self.mixture == "gate" else None
+        self.syntax_ids = tuple(config.pointer_syntax_ids or ())  # <|point_start|>, "(", ","
         self.log_width = nn.Parameter(torch.tensor(math.log(self.initial_width)))
         # Fixed functions of the config, built on first use (not buffers: loading builds modules on the meta
         # device, and the sincos2d codes are kept the same way).
@@ -81,12 +89,21 @@ class CrossAgentPointer(nn.Module):
         return self._tables[device]
 
     def token_points(self, input_ids: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
-        """(B, T, 3): per token (is image, x, y); an image token's patch is its raster index in its frame."""
+        """(B, T, 4): per token (is image, x, y, token id); an image token's patch is its raster index in its
+        frame. The id rides along (exact in float32) so that cached decoding can read the tokens before the
+        one it is given (`grammar` mixture)."""
         is_image = input_ids == self.image_token_id
         index = (is_image.long().cumsum(-1) - 1).clamp(min=0) % self.image_seq_length
         offsets = torch.tanh(self.offset(hidden).float()) * self.half_patch
         points = self.tables(hidden.device)[2][index] + offsets
-        return torch.cat([is_image.float().unsqueeze(-1), points * is_image.unsqueeze(-1)], -1)
+        return torch.cat(
+            [
+                is_image.float().unsqueeze(-1),
+                points * is_image.unsqueeze(-1),
+                input_ids.float().unsqueeze(-1),
+            ],
+            -1,
+        )
 
     def forward(
         self,
@@ -109,14 +126,17 @@ class CrossAgentPointer(nn.Module):
             past = cache.layers[self.cache_layer].get_seq_length()
             all_keys, all_points = cache.layers[self.cache_layer].update(keys[:, None], points[:, None])
             keys, points = all_keys[:, 0], all_points[:, 0]
+        positions = torch.arange(hidden.shape[1], device=hidden.device)[keep] + past
+        token_ids = points[..., 3]
         # Only columns that hold an image token in some row can be pointed at: keep those.
         columns = torch.nonzero(points[..., 0].any(0)).flatten()
         keys, points = keys[:, columns], points[:, columns]
-        positions = torch.arange(hidden.shape[1], device=hidden.device)[keep] + past
         query_hidden = hidden[:, keep]
         attention, sees_image = self._attend(query_hidden, positions, keys, points, columns)
         pointer_x = torch.bmm(attention, self._kernel(points[..., 1]))
         pointer_y = torch.bmm(attention, self._kernel(points[..., 2]))
+        if self.mixture == "grammar":
+            return self._grammar_mixture(lm_logits, pointer_x, pointer_y, token_ids, positions, sees_image)
         gate = self.gate(query_hidden).float()
         gate = torch.cat([gate[..., :1], gate[..., 1:].masked_fill(~sees_image, -1e4)], -1)
         log_gate = gate.log_softmax(-1)
@@ -128,6 +148,33 @@ class CrossAgentPointer(nn.Module):
         )
         numeral_ids = self.tables(hidden.device)[0]
         return out.index_copy(-1, numeral_ids, torch.logaddexp(out[..., numeral_ids], copied))
+
+    def _grammar_mixture(self, lm_logits, pointer_x, pointer_y, token_ids, positions, sees_image):
+        """The `grammar` mixture: at a point's x and y the numerals follow the pointer (module docstring).
+
+        token_ids: (B, T_all) every token so far (cache included); positions: the kept outputs' indices in it.
+        """
+        start, open_paren, comma = self.syntax_ids
+
+        def before(k: int) -> torch.Tensor:  # (B, T_keep) the token k places before each kept output
+            index = positions - k
+            found = token_ids[:, index.clamp(min=0)]
+            return found.masked_fill((index < 0)[None, :], -1.0)
+
+        writes_x = (before(0) == open_paren) & (before(1) == start)
+        writes_y = (before(0) == comma) & (before(2) == open_paren) & (before(3) == start)
+        sees_image = sees_image[..., 0]
+        writes_x, writes_y = writes_x & sees_image, writes_y & sees_image
+        out = lm_logits.float().log_softmax(-1)
+        if not bool((writes_x | writes_y).any()):
+            return out
+        numeral_ids = self.tables(lm_logits.device)[0]
+        numerals = out[..., numeral_ids]
+        any_numeral = numerals.logsumexp(-1, keepdim=True)
+        tiny = torch.finfo(torch.float32).tiny
+        pointed = torch.where(writes_x[..., None], pointer_x, pointer_y).clamp(min=tiny).log() + any_numeral
+        numerals = torch.where((writes_x | writes_y)[..., None], pointed, numerals)
+        return out.index_copy(-1, numeral_ids, numerals)
 
     def attention(self, hidden: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
         """(B, T, T): the weight each position's pointer puts on each earlier image token (rows before the

@@ -34,9 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--seed", type=int, default=0)
     init.add_argument(
         "--pointer-head",
-        action="store_true",
+        choices=("gate", "grammar"),
+        nargs="?",
+        const="gate",
         help="add the pointer head: coordinate numerals copied from the image tokens a head points at "
-        "(docs/perception.md); off in the presets",
+        "(docs/perception.md); `gate` (the default) mixes it in by a learned gate, `grammar` writes every "
+        "point's x and y with it; off in the presets",
     )
     init.add_argument(
         "--model-name",
@@ -52,7 +55,7 @@ def run_init(args: argparse.Namespace) -> int:
     if args.output.exists():
         print(f"error: --output {args.output} exists; choose a new folder", file=sys.stderr)
         return 2
-    switches = {"pointer_head": True} if args.pointer_head else None
+    switches = {"pointer_head": True, "pointer_mixture": args.pointer_head} if args.pointer_head else None
     model, processor = build_model(args.preset, seed=args.seed, switches=switches)
     count = sum(p.numel() for p in model.parameters())
     args.output.parent.mkdir(parents=True, exist_ok=True)

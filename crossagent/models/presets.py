@@ -16,7 +16,7 @@ from transformers.models.siglip.image_processing_pil_siglip import SiglipImagePr
 
 from crossagent.models.tokenizer import build_tokenizer
 from crossagent.presets import ModelSize, get_preset
-from modeling_crossagent.action_spaces import ACTION_SPACES, POINT_MAX, SPACE_TOKENS
+from modeling_crossagent.action_spaces import ACTION_SPACES, POINT_MAX, POINT_START, SPACE_TOKENS
 from modeling_crossagent.configuration_crossagent import CrossAgentConfig
 from modeling_crossagent.modeling_crossagent import CrossAgentForActions
 from modeling_crossagent.point_code import point_code
@@ -48,6 +48,8 @@ def build_config(preset: ModelSize, tokenizer: PreTrainedTokenizerFast) -> Cross
         pointer_numeral_ids=[numerals.get(n, -1) for n in range(POINT_MAX + 1)]
         if preset.pointer_head
         else None,
+        pointer_mixture=preset.pointer_mixture,
+        pointer_syntax_ids=point_syntax_ids(tokenizer) if preset.pointer_head else None,
         vision_config=vision,
         text_config=text,
         image_token_id=tokenizer.convert_tokens_to_ids(tokenizer.image_token),
@@ -96,6 +98,19 @@ def build_model(
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     return model, build_processor(spec, tokenizer)
+
+
+def point_syntax_ids(tokenizer: PreTrainedTokenizerFast) -> list[int]:
+    """The ids of `<|point_start|>`, `(` and `,`: the tokens before a point's x and y (the pointer's cue)."""
+    ids = [tokenizer.convert_tokens_to_ids(POINT_START)]
+    for text in ("(", ","):
+        encoded = tokenizer.encode(text, add_special_tokens=False)
+        if len(encoded) != 1:
+            raise ValueError(
+                f"the tokenizer writes {text!r} as {len(encoded)} tokens; the pointer needs one."
+            )
+        ids.append(encoded[0])
+    return ids
 
 
 def numeral_token_ids(tokenizer: PreTrainedTokenizerFast) -> dict[int, int]:

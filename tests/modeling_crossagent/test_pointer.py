@@ -15,12 +15,27 @@ from modeling_crossagent.point_code import patch_centres
 from modeling_crossagent.pointer import CrossAgentPointer
 
 SPEC = dataclasses.replace(get_preset("tiny").model, pointer_head=True)
+GRAMMAR_SPEC = dataclasses.replace(SPEC, pointer_mixture="grammar")
 
 
 @pytest.fixture(scope="module")
 def pointer_model(tokenizer):
     torch.manual_seed(0)
     return CrossAgentForActions(build_config(SPEC, tokenizer)).eval()
+
+
+@pytest.fixture(scope="module")
+def grammar_model(tokenizer):
+    torch.manual_seed(0)
+    return CrossAgentForActions(build_config(GRAMMAR_SPEC, tokenizer)).eval()
+
+
+def _with_point(inputs, tokenizer, text: str = "<|point_start|>(523,87)"):
+    """The prompts followed by the tokens of `text` (what an answer writes), and those tokens."""
+    answer = torch.tensor([tokenizer.encode(text, add_special_tokens=False)] * 2)
+    ids = torch.cat([inputs["input_ids"], answer], 1)
+    mask = torch.cat([inputs["attention_mask"], torch.ones_like(answer)], 1)
+    return dict(input_ids=ids, attention_mask=mask, pixel_values=inputs["pixel_values"]), answer
 
 
 @pytest.fixture(scope="module")
@@ -42,28 +57,30 @@ def test_the_output_is_a_log_distribution_and_survives_save_and_load(pointer_mod
         assert torch.equal(loaded(**inputs).logits, logits)
 
 
-def test_decoding_with_a_cache_gives_the_log_probs_of_one_full_forward(pointer_model, inputs, tokenizer):
-    """The extra cache layer keeps the frame pointable while tokens are decoded one at a time."""
-    ids, mask = inputs["input_ids"], inputs["attention_mask"]
-    answer = torch.tensor([tokenizer.encode("(523,87)", add_special_tokens=False)[:3]] * 2)
-    full_ids, full_mask = torch.cat([ids, answer], 1), torch.cat([mask, torch.ones_like(answer)], 1)
+@pytest.mark.parametrize("mixture", ["gate", "grammar"])
+def test_decoding_with_a_cache_gives_the_log_probs_of_one_full_forward(
+    mixture, pointer_model, grammar_model, inputs, tokenizer
+):
+    """The extra cache layer keeps the frame pointable (and, for `grammar`, the tokens before a point's x
+    and y readable) while tokens are decoded one at a time."""
+    model = grammar_model if mixture == "grammar" else pointer_model
+    ids = inputs["input_ids"]
+    full_inputs, answer = _with_point(inputs, tokenizer, "<|point_start|>(523,87")
     with torch.no_grad():
-        full = pointer_model(
-            input_ids=full_ids, attention_mask=full_mask, pixel_values=inputs["pixel_values"]
-        )
+        full = model(**full_inputs)
         cache = DynamicCache()
-        steps = [pointer_model(**inputs, past_key_values=cache, use_cache=True).logits[:, -1]]
-        for k in range(2):
+        steps = [model(**inputs, past_key_values=cache, use_cache=True).logits[:, -1]]
+        for k in range(answer.shape[1]):
             steps.append(
-                pointer_model(
+                model(
                     input_ids=answer[:, k : k + 1],
-                    attention_mask=full_mask[:, : ids.shape[1] + k + 1],
+                    attention_mask=full_inputs["attention_mask"][:, : ids.shape[1] + k + 1],
                     position_ids=torch.full((2, 1), ids.shape[1] + k),  # as the full forward's arange
                     past_key_values=cache,
                     use_cache=True,
                 ).logits[:, -1]
             )
-    expected = full.logits[:, ids.shape[1] - 1 : ids.shape[1] + 2]
+    expected = full.logits[:, ids.shape[1] - 1 :]
     assert torch.allclose(torch.stack(steps, 1), expected, atol=1e-4)
 
 
@@ -135,3 +152,56 @@ def test_a_pointer_head_without_numeral_ids_is_refused(tokenizer):
     config = build_config(SPEC, tokenizer).to_dict()
     with pytest.raises(ValueError, match="pointer_numeral_ids"):
         type(build_config(SPEC, tokenizer))(**{**config, "pointer_numeral_ids": [1, 2, 3]})
+
+
+def test_the_grammar_mixture_points_only_where_a_points_x_and_y_are_written(grammar_model, inputs, tokenizer):
+    """Everywhere but the `(` and `,` of a point the output is the decoder's own; there the numerals are the
+    pointer's distribution times the decoder's probability of any numeral."""
+    full_inputs, _ = _with_point(inputs, tokenizer)
+    numeral_ids = torch.tensor(list(numeral_token_ids(tokenizer).values()))
+    with torch.no_grad():
+        out = grammar_model(**full_inputs).logits
+        lm = grammar_model.lm_head(grammar_model.model(**full_inputs).last_hidden_state).log_softmax(-1)
+    assert torch.allclose(out.logsumexp(-1), torch.zeros(out.shape[:2]), atol=1e-4)
+    start = inputs["input_ids"].shape[1]
+    x_at, y_at = start + 1, start + 3  # the outputs at "(" and at ","
+    pointed = torch.zeros(out.shape[1], dtype=torch.bool)
+    pointed[[x_at, y_at]] = True
+    assert torch.allclose(out[:, ~pointed], lm[:, ~pointed], atol=1e-4)
+    for at in (x_at, y_at):
+        assert torch.allclose(
+            out[:, at, numeral_ids].logsumexp(-1), lm[:, at, numeral_ids].logsumexp(-1), atol=1e-4
+        )
+        assert not torch.allclose(out[:, at, numeral_ids], lm[:, at, numeral_ids], atol=1e-2)
+    # x and y are different distributions of the same attention
+    assert not torch.allclose(out[:, x_at, numeral_ids], out[:, y_at, numeral_ids], atol=1e-3)
+
+
+def test_a_comma_outside_a_point_is_the_decoders_own(grammar_model, inputs, tokenizer):
+    full_inputs, _ = _with_point(inputs, tokenizer, "<|raw|>move(12,-3)")
+    with torch.no_grad():
+        out = grammar_model(**full_inputs).logits
+        lm = grammar_model.lm_head(grammar_model.model(**full_inputs).last_hidden_state).log_softmax(-1)
+    assert torch.allclose(out, lm, atol=1e-4)
+
+
+def test_the_grammar_mixture_trains_the_pointer_from_the_answers_loss(tokenizer, inputs):
+    torch.manual_seed(0)
+    model = CrossAgentForActions(build_config(GRAMMAR_SPEC, tokenizer))
+    assert model.pointer.gate is None  # nothing to shut the pointer out, nor an unused weight
+    full_inputs, answer = _with_point(inputs, tokenizer)
+    labels = torch.full_like(full_inputs["input_ids"], -100)
+    start = inputs["input_ids"].shape[1]
+    labels[:, start + 2] = answer[:, 2]  # the x numeral
+    labels[:, start + 4] = answer[:, 4]  # the y numeral
+    model(**full_inputs, labels=labels).loss.backward()
+    pointer = model.pointer
+    for parameter in (pointer.offset.weight, pointer.log_width, pointer.key.weight, pointer.query.weight):
+        assert parameter.grad is not None and float(parameter.grad.abs().sum()) > 0
+
+
+def test_a_grammar_pointer_without_syntax_ids_is_refused(tokenizer):
+    config = build_config(GRAMMAR_SPEC, tokenizer).to_dict()
+    assert config["pointer_syntax_ids"][1:] == tokenizer.encode("(,", add_special_tokens=False)
+    with pytest.raises(ValueError, match="pointer_syntax_ids"):
+        type(build_config(SPEC, tokenizer))(**{**config, "pointer_syntax_ids": None})

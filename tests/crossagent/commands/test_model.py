@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from huggingface_hub import ModelCard
 from transformers import AutoModel
 
@@ -30,9 +31,13 @@ def test_model_init_writes_a_card(tmp_path, capsys):
     assert "starting point of cold-start SFT" in card.text and "from_pretrained" in card.text
 
 
-def test_model_init_with_the_pointer_head_saves_a_model_that_loads_with_it(tmp_path):
+@pytest.mark.parametrize(
+    "flag, mixture", [(["--pointer-head"], "gate"), (["--pointer-head", "grammar"], "grammar")]
+)
+def test_model_init_with_the_pointer_head_saves_a_model_that_loads_with_it(tmp_path, flag, mixture):
     out = tmp_path / "pointer"
-    assert main(["model", "init", "--preset", "tiny", "--output", str(out), "--pointer-head"]) == 0
+    assert main(["model", "init", "--preset", "tiny", "--output", str(out), *flag]) == 0
     model = AutoModel.from_pretrained(out, trust_remote_code=True)
     assert model.config.pointer_head and model.pointer is not None
+    assert model.config.pointer_mixture == mixture and (model.pointer.gate is None) == (mixture == "grammar")
     assert (out / "pointer.py").exists()
